@@ -1,0 +1,144 @@
+"""The one exception tree of the card layer.
+
+Everything `apdu/` raises derives from :class:`CardError`, so callers (the CLI, the
+kiosk) can catch one type and map each leaf to words. Errors carry data on
+attributes (status word, tries left); their text never contains secret values.
+"""
+
+from __future__ import annotations
+
+from apdu.constants import SW, retries_from_sw, sw_name
+
+
+class CardError(Exception):
+    """Base of every error raised by the card layer."""
+
+
+class TransportError(CardError):
+    """The bytes did not make it to the card or back."""
+
+
+class PcscServiceError(TransportError):
+    """pcscd is not running or refused us."""
+
+
+class ReaderNotFoundError(TransportError):
+    """No reader with that name or index."""
+
+
+class NoCardError(TransportError):
+    """The reader is empty."""
+
+
+class CardRemovedError(TransportError):
+    """The card was pulled or reset while we were talking to it."""
+
+
+class ApduFormatError(CardError, ValueError):
+    """Bytes that are not a well-formed command or response APDU."""
+
+
+class TlvError(CardError, ValueError):
+    """A BER-TLV structure is malformed; ``offset`` says where."""
+
+    def __init__(self, message: str, offset: int | None = None) -> None:
+        where = f" at offset {offset}" if offset is not None else ""
+        super().__init__(f"{message}{where}")
+        self.offset = offset
+
+
+class ProfileError(CardError):
+    """The card answered with data that does not follow the chip profile."""
+
+
+class ApduError(CardError):
+    """The card answered a command with a status word other than 9000."""
+
+    def __init__(self, sw: int, data: bytes = b"", command: str = "") -> None:
+        self.sw = sw
+        self.data = data
+        self.command = command
+        what = f"{command}: " if command else ""
+        super().__init__(f"{what}card answered {sw:04X} ({sw_name(sw)})")
+
+
+class WrongLengthError(ApduError):
+    """6700 or 6Cxx: Lc or Le does not fit the command."""
+
+
+class SecurityStatusNotSatisfiedError(ApduError):
+    """6982: the command needs a verification (PIN, finger) that has not happened."""
+
+
+class AuthenticationBlockedError(ApduError):
+    """6983: the PIN, PUK or biometric reference has no tries left."""
+
+
+class WrongSecretError(ApduError):
+    """63Cx: a PIN, PUK or finger did not verify; ``tries_left`` tells how many remain."""
+
+    def __init__(self, sw: int, data: bytes = b"", command: str = "") -> None:
+        super().__init__(sw, data, command)
+        self.tries_left = retries_from_sw(sw) or 0
+
+
+class ReferenceDataNotUsableError(ApduError):
+    """6984: the reference exists but cannot be used yet (e.g. PIN2 before activation)."""
+
+
+class ConditionsNotSatisfiedError(ApduError):
+    """6985: the card's state does not allow this command now."""
+
+
+class CardFileNotFoundError(ApduError):
+    """6A82 / 6A88: no such file, application or reference."""
+
+
+class IncorrectParametersError(ApduError):
+    """6A86 / 6B00 / 6A87: P1-P2 do not make sense for this command."""
+
+
+class WrongDataError(ApduError):
+    """6A80: the command data field is malformed."""
+
+
+class UnsupportedCommandError(ApduError):
+    """6D00 / 6E00 / 6A81: the card does not know this instruction, class or function."""
+
+
+class EndOfFileError(ApduError):
+    """6282 / 6B00 on READ BINARY: read past the end of a file."""
+
+
+class MemoryFailureError(ApduError):
+    """6581: the card could not write its memory."""
+
+
+_BY_SW: dict[int, type[ApduError]] = {
+    SW.WRONG_LENGTH: WrongLengthError,
+    SW.SECURITY_STATUS_NOT_SATISFIED: SecurityStatusNotSatisfiedError,
+    SW.AUTH_METHOD_BLOCKED: AuthenticationBlockedError,
+    SW.REFERENCE_DATA_NOT_USABLE: ReferenceDataNotUsableError,
+    SW.CONDITIONS_NOT_SATISFIED: ConditionsNotSatisfiedError,
+    SW.COMMAND_NOT_ALLOWED_NO_EF: ConditionsNotSatisfiedError,
+    SW.FILE_NOT_FOUND: CardFileNotFoundError,
+    SW.REFERENCE_NOT_FOUND: CardFileNotFoundError,
+    SW.INCORRECT_P1P2: IncorrectParametersError,
+    SW.WRONG_P1P2: IncorrectParametersError,
+    SW.NC_INCONSISTENT_WITH_P1P2: IncorrectParametersError,
+    SW.WRONG_DATA: WrongDataError,
+    SW.INS_NOT_SUPPORTED: UnsupportedCommandError,
+    SW.CLA_NOT_SUPPORTED: UnsupportedCommandError,
+    SW.FUNCTION_NOT_SUPPORTED: UnsupportedCommandError,
+    SW.END_OF_FILE: EndOfFileError,
+    SW.MEMORY_FAILURE: MemoryFailureError,
+}
+
+
+def error_for_sw(sw: int, data: bytes = b"", command: str = "") -> ApduError:
+    """The most specific error for a status word."""
+    if sw & 0xFFF0 == 0x63C0:
+        return WrongSecretError(sw, data, command)
+    if sw >> 8 == 0x6C:
+        return WrongLengthError(sw, data, command)
+    return _BY_SW.get(sw, ApduError)(sw, data, command)

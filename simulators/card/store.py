@@ -1,0 +1,70 @@
+"""Atomic persistence of the card image, with a hook that can cut power at any write.
+
+A real chip's EEPROM write either completes or leaves the old content (with the
+transaction mechanisms cards use); we model that with write-to-temp, fsync, rename
+and a directory fsync. The fault hook runs before each write and may raise
+:class:`PowerLoss`, which the chip lets escape, as a card that lost power says nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from simulators.card.image import CardImage
+
+
+class PowerLoss(Exception):
+    """Injected: power was cut before a persistent write (the write did not happen)."""
+
+
+FaultHook = Callable[[str], None]
+
+
+class CardStore:
+    """Holds the live image and writes it, whole and atomically, on each commit."""
+
+    def __init__(self, image: CardImage, path: Path | None = None) -> None:
+        self.image = image
+        self.path = path
+        self.fault_hook: FaultHook | None = None
+        self.writes = 0
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, path: Path) -> CardStore:
+        return cls(CardImage.from_json(Path(path).read_text(encoding="utf-8")), Path(path))
+
+    def commit(self, label: str) -> None:
+        """Persist the current image. ``label`` names the write for fault injection."""
+        if self.fault_hook is not None:
+            self.fault_hook(label)
+        with self._lock:
+            self.writes += 1
+            if self.path is not None:
+                write_atomically(self.path, self.image.to_json().encode("utf-8"))
+
+    def reload(self) -> None:
+        """Re-read what is persisted, as a chip does when power comes back."""
+        if self.path is not None:
+            self.image = CardImage.from_json(self.path.read_text(encoding="utf-8"))
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
