@@ -1,0 +1,90 @@
+"""``nidkiosk``: the command line. Parses arguments, calls the library, words the results.
+
+Exit codes: 0 success, 2 usage error, 3 card or reader error, 4 verification
+failed (the card is not genuine, or a secret did not verify), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from apdu.errors import CardError
+from apdu.trace import enable_traffic_log
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_CARD, EXIT_VERIFICATION = 0, 1, 2, 3, 4
+
+
+class UsageError(Exception):
+    """Arguments that parse but make no sense together."""
+
+
+class VerificationFailed(Exception):
+    """The operation ran but its answer is "no" (not genuine, wrong PIN...)."""
+
+
+def _add_card_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--reader", help="reader name, index or unique part of its name")
+    parser.add_argument("--trace", action="store_true",
+                        help="print every APDU to stderr (secrets are masked)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from kiosk import cli_card, cli_sim
+
+    parser = argparse.ArgumentParser(
+        prog="nidkiosk", description="Iran national smart ID card: kiosk and reader tools"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    readers = commands.add_parser("readers", help="list PC/SC readers and cards")
+    readers.set_defaults(func=cli_card.cmd_readers)
+
+    read = commands.add_parser("read", help="read the holder's identity and check it is genuine")
+    _add_card_options(read)
+    read.add_argument("--json", action="store_true", help="machine-readable output")
+    read.add_argument("--photo", metavar="FILE", help="save the holder's photo (JPEG)")
+    read.add_argument("--no-photo", action="store_true", help="skip reading the photo")
+    read.add_argument("--trust", metavar="PATH", help="CSCA certificate(s): PEM file or directory")
+    read.set_defaults(func=cli_card.cmd_read)
+
+    cli_sim.add_commands(commands)
+    return parser
+
+
+def _configure_logging(verbose: int, trace: bool) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    if trace:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logging.getLogger("nidkiosk.apdu").propagate = False
+        enable_traffic_log(handler)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose, getattr(args, "trace", False))
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with EXIT_USAGE
+    except VerificationFailed as exc:
+        print(f"nidkiosk: {exc}", file=sys.stderr)
+        return EXIT_VERIFICATION
+    except CardError as exc:
+        print(f"nidkiosk: card error: {exc}", file=sys.stderr)
+        return EXIT_CARD
+    except KeyboardInterrupt:
+        return 130
+    return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""The bridge from a simulated chip into the ``vsmartcard-vpcd`` reader of a real pcscd.
+
+vpcd (server mode) listens on TCP port 35963 + slot; a card "inserts" by connecting
+and "removes" by closing. Framing: 2-byte big-endian length, then the payload; a
+1-byte payload is control (00 power off, 01 power on, 02 reset, 04 ATR request).
+
+Speed comes from how the socket is used: vpcd does not set TCP_NODELAY, so when a
+frame leaves it in two segments its second half waits for our ACK, which Linux
+delays up to 40 ms. We send each answer in one segment and set TCP_QUICKACK after
+every receive, which takes a round trip from ~25 ms to tens of microseconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import struct
+import threading
+import time
+from dataclasses import dataclass
+
+from simulators.card.chip import SimulatedChip
+from simulators.card.store import PowerLoss
+
+logger = logging.getLogger("nidkiosk.sim.vpcd")
+
+VPCD_BASE_PORT = 35963
+CTRL_OFF, CTRL_ON, CTRL_RESET, CTRL_ATR = 0x00, 0x01, 0x02, 0x04
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+
+
+class _FrameReader:
+    """Reads length-prefixed frames from a socket, re-arming quick ACKs as it goes."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = bytearray()
+
+    def _fill(self) -> bool:
+        chunk = self.sock.recv(65538)
+        if _QUICKACK is not None:
+            self.sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
+        if not chunk:
+            return False
+        self.buffer += chunk
+        return True
+
+    def frame(self) -> bytes | None:
+        while len(self.buffer) < 2:
+            if not self._fill():
+                return None
+        (length,) = struct.unpack_from(">H", self.buffer)
+        while len(self.buffer) < 2 + length:
+            if not self._fill():
+                return None
+        payload = bytes(self.buffer[2 : 2 + length])
+        del self.buffer[: 2 + length]
+        return payload
+
+
+@dataclass
+class SlotStatus:
+    port: int
+    inserted: bool
+    connected: bool
+    label: str
+    commands: int
+
+
+class VpcdSlot:
+    """One virtual reader slot: holds at most one chip and keeps it plugged in."""
+
+    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+        self.port = port
+        self.host = host
+        self._chip: SimulatedChip | None = None
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = False
+        self.connected = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"vpcd-{port}", daemon=True)
+        self._thread.start()
+
+    @property
+    def chip(self) -> SimulatedChip | None:
+        return self._chip
+
+    def insert(self, chip: SimulatedChip) -> None:
+        """Put a card into the reader (replacing any card already there)."""
+        self.remove()
+        with self._lock:
+            self._chip = chip
+        self._wake.set()
+
+    def remove(self) -> None:
+        """Pull the card out: vpcd sees the connection close."""
+        with self._lock:
+            self._chip = None
+            sock = self._sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 5
+        while self.connected.is_set() and time.monotonic() < deadline:
+            time.sleep(0.005)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self.remove()
+        self._wake.set()
+        self._thread.join(timeout=5)
+
+    def status(self) -> SlotStatus:
+        chip = self._chip
+        return SlotStatus(
+            self.port, chip is not None, self.connected.is_set(),
+            chip.image.label if chip else "", chip.commands if chip else 0,
+        )
+
+    def _run(self) -> None:
+        while not self._stopping:
+            chip = self._chip
+            if chip is None:
+                self._wake.wait(0.5)
+                self._wake.clear()
+                continue
+            try:
+                sock = socket.create_connection((self.host, self.port), timeout=2)
+            except OSError:
+                time.sleep(0.1)  # pcscd not up yet, or restarting
+                continue
+            sock.settimeout(None)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with self._lock:
+                if self._chip is not chip:
+                    sock.close()
+                    continue
+                self._sock = sock
+            self.connected.set()
+            try:
+                self._serve(sock, chip)
+            finally:
+                with self._lock:
+                    self._sock = None
+                sock.close()
+                chip.power_off()
+                self.connected.clear()
+
+    def _serve(self, sock: socket.socket, chip: SimulatedChip) -> None:
+        reader = _FrameReader(sock)
+        while True:
+            try:
+                payload = reader.frame()
+            except OSError:
+                return
+            if payload is None:
+                return
+            if len(payload) == 1:
+                answer = self._control(chip, payload[0])
+                if answer is None:
+                    continue
+            else:
+                try:
+                    answer = chip.process(payload)
+                except PowerLoss:
+                    logger.info("power cut injected on port %d: card drops out", self.port)
+                    with self._lock:
+                        if self._chip is chip:
+                            self._chip = None
+                    return
+            try:
+                sock.sendall(struct.pack(">H", len(answer)) + answer)
+            except OSError:
+                return
+
+    @staticmethod
+    def _control(chip: SimulatedChip, code: int) -> bytes | None:
+        if code == CTRL_ATR:
+            return chip.atr
+        if code == CTRL_ON:
+            chip.power_on()
+        elif code == CTRL_RESET:
+            chip.reset()
+        elif code == CTRL_OFF:
+            chip.power_off()
+        return None
+
+
+class VirtualReaders:
+    """The two slots the vpcd driver offers ("Virtual PCD 00 00" and "00 01")."""
+
+    def __init__(self, slots: int = 2, host: str = "127.0.0.1", base_port: int = VPCD_BASE_PORT):
+        self.slots = [VpcdSlot(base_port + i, host) for i in range(slots)]
+
+    def __getitem__(self, index: int) -> VpcdSlot:
+        if not 0 <= index < len(self.slots):
+            raise IndexError(f"reader slot {index} does not exist (0..{len(self.slots) - 1})")
+        return self.slots[index]
+
+    def stop(self) -> None:
+        for slot in self.slots:
+            slot.stop()
