@@ -24,9 +24,14 @@ def tag_is_constructed(tag: int) -> bool:
 
 
 def encode_tag(tag: int) -> bytes:
+    """The tag's bytes; a number that is not a well-formed BER tag raises TlvError."""
     if tag < 0:
         raise TlvError(f"negative tag {tag}")
-    return tag.to_bytes(max(1, (tag.bit_length() + 7) // 8), "big")
+    encoded = tag.to_bytes(max(1, (tag.bit_length() + 7) // 8), "big")
+    parsed, end = _read_tag(encoded, 0)
+    if end != len(encoded) or parsed != tag:
+        raise TlvError(f"{tag:X} is not a well-formed BER-TLV tag")
+    return encoded
 
 
 def encode_length(length: int) -> bytes:
