@@ -14,15 +14,13 @@ from collections.abc import Callable, Sequence
 from apdu.errors import CardError
 from apdu.trace import enable_traffic_log
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_CARD, EXIT_VERIFICATION = 0, 1, 2, 3, 4
-
-
-class UsageError(Exception):
-    """Arguments that parse but make no sense together."""
-
-
-class VerificationFailed(Exception):
-    """The operation ran but its answer is "no" (not genuine, wrong PIN...)."""
+from kiosk.cli_common import (
+    EXIT_CARD,
+    EXIT_FAILURE,
+    EXIT_VERIFICATION,
+    UsageError,
+    VerificationFailed,
+)
 
 
 def _add_card_options(parser: argparse.ArgumentParser) -> None:
@@ -86,5 +84,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_FAILURE
 
 
-if __name__ == "__main__":
-    sys.exit(main())

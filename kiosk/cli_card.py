@@ -12,7 +12,7 @@ from apdu.authenticity import load_trust_anchors
 from apdu.client import IdentityReading, NidCard
 from apdu.pcsc import list_readers
 from kiosk import paths
-from kiosk.cli import EXIT_OK, EXIT_VERIFICATION, UsageError
+from kiosk.cli_common import EXIT_OK, EXIT_VERIFICATION, UsageError
 from kiosk.formatting import authenticity_lines, identity_lines, jalali_numeric
 
 

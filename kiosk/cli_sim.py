@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 from apdu.identity import Gender
+from apdu.pcsc import list_readers
 from kiosk import paths
-from kiosk.cli import EXIT_OK, UsageError
+from kiosk.cli_common import EXIT_OK, UsageError
 from kiosk.formatting import national_code_grouped
 from simulators.card import CardImageError, CardStore
 from simulators.card.store import write_atomically
@@ -127,6 +128,17 @@ def _vpcd_reachable(port: int = VPCD_BASE_PORT, timeout: float = 3.0) -> bool:
     return False
 
 
+def _wait_until_pcsc_sees(slot: int, timeout: float = 10.0) -> bool:
+    """True once PC/SC reports a card in the slot's reader (pcscd polls every 0.4 s)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        readers = list_readers()
+        if len(readers) > slot and readers[slot][1]:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def _start_or_join_pcscd() -> PcscdProcess | None:
     if pcscd_running():
         if not network_is_loopback_only():
@@ -169,8 +181,8 @@ def cmd_sim_card(args: argparse.Namespace) -> int:
                 simulator.insert(slot, image)
             except ControlError as exc:
                 raise UsageError(str(exc)) from exc
-            if not simulator.readers[slot].connected.wait(10):
-                raise UsageError("the virtual reader did not take the card within 10 s")
+            if not _wait_until_pcsc_sees(slot):
+                raise UsageError("pcscd did not see the card within 10 s")
             print(f"card in Virtual PCD 00 {slot:02d}: {simulator.readers[slot].chip.image.label}")
         print(f"ready; control socket {simulator.control_path}; Ctrl-C stops", flush=True)
         stop.wait()

@@ -28,7 +28,7 @@ from simulators.service import CardSimulator
 from simulators.vpcd import VirtualReaders
 
 REPO = Path(__file__).resolve().parent.parent
-NIDKIOSK = [sys.executable, "-m", "kiosk.cli"]
+NIDKIOSK = [sys.executable, "-m", "kiosk"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
