@@ -1,0 +1,65 @@
+# nidkiosk: two commands do everything on a fresh Debian machine.
+#   make run   - install what is missing, then run the product on the simulated card
+#   make test  - install what is missing, then run the whole suite
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+NIDKIOSK := $(PY) -m kiosk
+APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools iproute2 util-linux \
+                python3-venv python3-dev gcc
+DEMO_HOME := $(CURDIR)/var/demo
+
+.PHONY: all setup system-deps venv run test test-fast bench clean
+
+all: test
+
+setup: system-deps venv
+
+system-deps:
+	@missing=$$(for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	    echo "installing system packages:" $$missing; \
+	    if [ "$$(id -u)" != 0 ]; then echo "need root for apt-get (run: sudo make $(MAKECMDGOALS))"; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@# Debian's vpcd entry makes any system pcscd listen for virtual cards on every network
+	@# interface; nidkiosk runs its own pcscd with a loopback-only reader instead.
+	@if [ -f /etc/reader.conf.d/vpcd ] && [ "$$(id -u)" = 0 ]; then \
+	    mkdir -p /etc/nidkiosk && mv /etc/reader.conf.d/vpcd /etc/nidkiosk/vpcd.disabled; \
+	    echo "disabled /etc/reader.conf.d/vpcd (it exposed a virtual reader to the network)"; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
+	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
+	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy"
+	@touch $@
+
+run: setup
+	@mkdir -p $(DEMO_HOME)
+	@test -f $(DEMO_HOME)/card.json || NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) persona new \
+	    --seed 1402 --out $(DEMO_HOME)/card.json
+	@export NIDKIOSK_HOME=$(DEMO_HOME); \
+	$(NIDKIOSK) sim card --image $(DEMO_HOME)/card.json > $(DEMO_HOME)/sim.log 2>&1 & sim=$$!; \
+	for i in $$(seq 200); do grep -q '^ready' $(DEMO_HOME)/sim.log && break; \
+	    kill -0 $$sim 2>/dev/null || break; sleep 0.05; done; \
+	cat $(DEMO_HOME)/sim.log; \
+	$(NIDKIOSK) read --photo $(DEMO_HOME)/photo.jpg; rc=$$?; \
+	kill -TERM $$sim 2>/dev/null; wait $$sim; \
+	echo "photo saved to $(DEMO_HOME)/photo.jpg"; exit $$rc
+
+test: setup
+	$(PY) -m pytest -q
+
+test-fast: setup
+	$(PY) -m pytest -q -m "not slow"
+
+bench: setup
+	$(PY) -m bench.pcsc_roundtrips
+
+clean:
+	rm -rf var build *.egg-info .pytest_cache
