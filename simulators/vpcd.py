@@ -32,13 +32,14 @@ _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 class _FrameReader:
     """Reads length-prefixed frames from a socket, re-arming quick ACKs as it goes."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, quickack: bool = True) -> None:
         self.sock = sock
         self.buffer = bytearray()
+        self.quickack = quickack and _QUICKACK is not None
 
     def _fill(self) -> bool:
         chunk = self.sock.recv(65538)
-        if _QUICKACK is not None:
+        if self.quickack:
             self.sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
         if not chunk:
             return False
@@ -70,9 +71,10 @@ class SlotStatus:
 class VpcdSlot:
     """One virtual reader slot: holds at most one chip and keeps it plugged in."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1", quickack: bool = True) -> None:
         self.port = port
         self.host = host
+        self.quickack = quickack  # off only to measure what it is worth
         self._chip: SimulatedChip | None = None
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
@@ -150,7 +152,7 @@ class VpcdSlot:
                 self.connected.clear()
 
     def _serve(self, sock: socket.socket, chip: SimulatedChip) -> None:
-        reader = _FrameReader(sock)
+        reader = _FrameReader(sock, self.quickack)
         while True:
             try:
                 payload = reader.frame()
@@ -192,8 +194,9 @@ class VpcdSlot:
 class VirtualReaders:
     """The two slots the vpcd driver offers ("Virtual PCD 00 00" and "00 01")."""
 
-    def __init__(self, slots: int = 2, host: str = "127.0.0.1", base_port: int = VPCD_BASE_PORT):
-        self.slots = [VpcdSlot(base_port + i, host) for i in range(slots)]
+    def __init__(self, slots: int = 2, host: str = "127.0.0.1", base_port: int = VPCD_BASE_PORT,
+                 quickack: bool = True) -> None:
+        self.slots = [VpcdSlot(base_port + i, host, quickack) for i in range(slots)]
 
     def __getitem__(self, index: int) -> VpcdSlot:
         if not 0 <= index < len(self.slots):

@@ -1,0 +1,1 @@
+"""Benchmarks: medians and ratios against baselines measured in the same run."""
