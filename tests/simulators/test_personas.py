@@ -211,7 +211,8 @@ def test_card_dates(crowd: list[Persona]) -> None:
         assert persona.age_on(identity.issue_date) >= 15
         expiry = identity.expiry_date
         assert expiry.year == identity.issue_date.year + 7
-        assert (expiry.month, expiry.day) == (identity.issue_date.month, identity.issue_date.day)
+        issued = (identity.issue_date.month, identity.issue_date.day)
+        assert (expiry.month, expiry.day) == (issued if issued != (12, 30) else (12, 29))
         assert expiry > TODAY
         assert len(format_jalali(identity.birth_date)) == 8
 
