@@ -142,3 +142,48 @@ def error_for_sw(sw: int, data: bytes = b"", command: str = "") -> ApduError:
     if sw >> 8 == 0x6C:
         return WrongLengthError(sw, data, command)
     return _BY_SW.get(sw, ApduError)(sw, data, command)
+
+
+class PinError(CardError):
+    """A PIN operation was refused; ``reference`` names the PIN (PIN1, PIN2, PUK)."""
+
+    def __init__(self, reference: str, message: str) -> None:
+        super().__init__(message)
+        self.reference = reference
+
+
+class WrongPinError(PinError):
+    """The PIN or PUK did not verify; ``tries_left`` more attempts remain (never 0)."""
+
+    def __init__(self, reference: str, tries_left: int) -> None:
+        tries = "1 try" if tries_left == 1 else f"{tries_left} tries"
+        super().__init__(reference, f"wrong {reference}: {tries} left")
+        self.tries_left = tries_left
+
+
+class PinBlockedError(PinError):
+    """No tries left on this PIN (or PUK)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference, f"{reference} is blocked")
+
+
+class PinNotSetError(PinError):
+    """The PIN has no reference data yet (PIN2 before signature activation)."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference, f"{reference} is not set yet")
+
+
+class PinServicesGoneError(PinError):
+    """The PUK is used up: nothing can change or unblock a PIN on this card any more."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference, "the PUK is used up: the card's PIN services are gone")
+
+
+class NotVerifiedError(PinError):
+    """The operation needs a verification (PIN or finger) that has not happened."""
+
+    def __init__(self, reference: str) -> None:
+        super().__init__(reference, f"{reference} needs a verification first")

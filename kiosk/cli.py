@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from apdu.errors import CardError
+from apdu.pins import PinFormatError
 from apdu.trace import enable_traffic_log
 
 from kiosk.cli_common import (
@@ -23,14 +24,14 @@ from kiosk.cli_common import (
 )
 
 
-def _add_card_options(parser: argparse.ArgumentParser) -> None:
+def add_card_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reader", help="reader name, index or unique part of its name")
     parser.add_argument("--trace", action="store_true",
                         help="print every APDU to stderr (secrets are masked)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk import cli_card, cli_sim
+    from kiosk import cli_card, cli_pin, cli_sim
 
     parser = argparse.ArgumentParser(
         prog="nidkiosk", description="Iran national smart ID card: kiosk and reader tools"
@@ -42,13 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     readers.set_defaults(func=cli_card.cmd_readers)
 
     read = commands.add_parser("read", help="read the holder's identity and check it is genuine")
-    _add_card_options(read)
+    add_card_options(read)
     read.add_argument("--json", action="store_true", help="machine-readable output")
     read.add_argument("--photo", metavar="FILE", help="save the holder's photo (JPEG)")
     read.add_argument("--no-photo", action="store_true", help="skip reading the photo")
     read.add_argument("--trust", metavar="PATH", help="CSCA certificate(s): PEM file or directory")
     read.set_defaults(func=cli_card.cmd_read)
 
+    cli_pin.add_commands(commands)
     cli_sim.add_commands(commands)
     return parser
 
@@ -71,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except UsageError as exc:
+    except (UsageError, PinFormatError) as exc:
         parser.error(str(exc))  # exits with EXIT_USAGE
     except VerificationFailed as exc:
         print(f"nidkiosk: {exc}", file=sys.stderr)

@@ -29,7 +29,7 @@ from simulators.pcscd import (
     network_is_loopback_only,
     pcscd_running,
 )
-from simulators.personalize import personalize
+from simulators.personalize import PinLetter, personalize
 from simulators.service import CardSimulator, ControlError, control_request
 from simulators.vpcd import VPCD_BASE_PORT, VirtualReaders
 
@@ -91,14 +91,22 @@ def cmd_persona_new(args: argparse.Namespace) -> int:
     persona = generate_persona(seed, gender=gender, age=args.age)
     pki = ensure_issuer()
     who = persona.identity
-    image = personalize(who, persona.address, persona.photo_jpeg, pki,
+    letter = PinLetter.random()
+    image = personalize(who, persona.address, persona.photo_jpeg, pki, pins=letter,
                         label=f"persona {seed}: {who.given_name} {who.surname}")
     out = Path(args.out) if args.out else paths.cards_dir() / f"persona-{seed}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(out, image.to_json().encode("utf-8"))
+    letter_path = pin_letter_path(out)
+    write_atomically(letter_path, letter.to_json().encode("ascii"))
     print(f"{who.given_name} {who.surname}, national code {national_code_grouped(who.national_code)}")
     print(f"card image: {out}")
+    print(f"PIN letter (initial PIN1 and PUK, readable by you only): {letter_path}")
     return EXIT_OK
+
+
+def pin_letter_path(image: Path) -> Path:
+    return image.with_name(image.stem + ".pin-letter.json")
 
 
 def cmd_persona_forge(args: argparse.Namespace) -> int:

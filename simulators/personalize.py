@@ -6,15 +6,47 @@ lifecycle PERSONALIZED, to be activated at delivery.
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from apdu import datagroups
 from apdu.identity import Address, Identity
+from apdu.pins import PinRef, encode_pin
 from apdu.profile import DATA_GROUP_FILES, EF_COM, EF_SOD, DataGroup, Lifecycle
 from simulators.card.image import CardImage
+from simulators.card.pins import SALT_SECRET, set_reference
 from simulators.card.security import CHIP_KEY_SECRET
 from simulators.issuer import IssuerPki
+
+
+@dataclass(frozen=True)
+class PinLetter:
+    """The sealed letter that comes with a new card: its initial PIN1 and its PUK.
+
+    PIN2 is not set at the factory: the holder chooses it when the signature key is
+    activated.
+    """
+
+    pin1: str
+    puk: str
+
+    @classmethod
+    def random(cls) -> PinLetter:
+        draw = secrets.SystemRandom()
+        while True:
+            pin1 = "".join(draw.choice("0123456789") for _ in range(6))
+            if len(set(pin1)) > 2:
+                break
+        return cls(pin1, "".join(draw.choice("0123456789") for _ in range(8)))
+
+    def to_json(self) -> str:
+        return f'{{"pin1": "{self.pin1}", "puk": "{self.puk}"}}\n'
+
+    def __repr__(self) -> str:
+        return "PinLetter(<sealed>)"
 
 
 def data_group_contents(
@@ -38,6 +70,7 @@ def personalize(
     pki: IssuerPki,
     chip_key: ec.EllipticCurvePrivateKey | None = None,
     label: str = "",
+    pins: PinLetter | None = None,
 ) -> CardImage:
     """A fresh card image for this holder, signed by the issuer's document signer."""
     chip_key = chip_key or ec.generate_private_key(ec.SECP256R1())
@@ -52,4 +85,8 @@ def personalize(
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
+    pins = pins or PinLetter.random()
+    image.secrets[SALT_SECRET] = secrets.token_bytes(16)
+    set_reference(image, PinRef.PIN1, encode_pin(pins.pin1, PinRef.PIN1))
+    set_reference(image, PinRef.PUK, encode_pin(pins.puk, PinRef.PUK))
     return image

@@ -17,7 +17,7 @@ from apdu.command import CommandApdu
 from apdu.constants import CLA_CHAINING, SW, Ins
 from apdu.errors import ApduFormatError
 from apdu.profile import ATR, Lifecycle
-from simulators.card import files, security
+from simulators.card import data, files, pins, security
 from simulators.card.filesystem import MF, FileSystem, Selection
 from simulators.card.status import CardStatus
 from simulators.card.store import CardStore, PowerLoss
@@ -160,3 +160,5 @@ def _sw(sw: int) -> bytes:
 
 SimulatedChip.handlers.update(files.HANDLERS)
 SimulatedChip.handlers.update(security.HANDLERS)
+SimulatedChip.handlers.update(pins.HANDLERS)
+SimulatedChip.handlers.update(data.HANDLERS)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from apdu import tlv
 from apdu.command import CommandApdu
 from apdu.constants import SW, Ins
-from apdu.profile import Lifecycle, Tag
+from apdu.profile import Lifecycle
 from simulators.card.filesystem import NID_DF, Selection
 from simulators.card.status import CardStatus
 
@@ -86,15 +85,6 @@ def read_binary(chip: SimulatedChip, command: CommandApdu) -> bytes:
     return chunk
 
 
-def get_data(chip: SimulatedChip, command: CommandApdu) -> bytes:
-    tag = (command.p1 << 8) | command.p2
-    if command.data:
-        raise CardStatus(SW.WRONG_LENGTH)
-    if tag == Tag.LIFECYCLE:
-        return tlv.build(Tag.LIFECYCLE, bytes([chip.image.lifecycle])).encode()
-    raise CardStatus(SW.REFERENCE_NOT_FOUND)
-
-
 def select_application_required(chip: SimulatedChip) -> Selection:
     selection = chip.session.selection
     if selection.df != NID_DF:
@@ -102,4 +92,4 @@ def select_application_required(chip: SimulatedChip) -> Selection:
     return selection
 
 
-HANDLERS = {Ins.SELECT: select, Ins.READ_BINARY: read_binary, Ins.GET_DATA: get_data}
+HANDLERS = {Ins.SELECT: select, Ins.READ_BINARY: read_binary}

@@ -37,10 +37,10 @@ class CardImage:
     ``counters`` holds retry counters and similar small integers.
     """
 
-    files: dict[int, bytes] = field(default_factory=dict)
+    files: dict[int, bytes] = field(default_factory=dict, repr=False)
     lifecycle: Lifecycle = Lifecycle.PERSONALIZED
     aid: bytes = NID_AID
-    secrets: dict[str, bytes] = field(default_factory=dict)
+    secrets: dict[str, bytes] = field(default_factory=dict, repr=False)
     counters: dict[str, int] = field(default_factory=dict)
     label: str = ""
 

@@ -38,13 +38,19 @@ class CardStore:
         return cls(CardImage.from_json(Path(path).read_text(encoding="utf-8")), Path(path))
 
     def commit(self, label: str) -> None:
-        """Persist the current image. ``label`` names the write for fault injection."""
+        """Persist the current image. ``label`` names the write for fault injection.
+
+        The hook is called as ``hook("<label>:before")`` and ``hook("<label>:after")``:
+        raising PowerLoss there cuts power just before or just after the write.
+        """
         if self.fault_hook is not None:
-            self.fault_hook(label)
+            self.fault_hook(f"{label}:before")
         with self._lock:
             self.writes += 1
             if self.path is not None:
                 write_atomically(self.path, self.image.to_json().encode("utf-8"))
+        if self.fault_hook is not None:
+            self.fault_hook(f"{label}:after")
 
     def reload(self) -> None:
         """Re-read what is persisted, as a chip does when power comes back."""
