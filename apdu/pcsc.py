@@ -122,6 +122,9 @@ class PcscTransport(Transport):
             raise TransportError("the connection is closed")
         rv, response = scard.SCardTransmit(self._card, self._pci, list(command))
         _check(rv, "transmit")
+        if len(response) < 2:
+            # the reader lost the card mid-command (vpcd reports it as an empty answer)
+            raise CardRemovedError("transmit: the card stopped answering: it was removed")
         return bytes(response)
 
     def reset(self) -> None:

@@ -22,13 +22,14 @@ from apdu.pcsc import list_readers
 from simulators.card import CardStore, SimulatedChip
 from simulators.issuer import CSCA_FILE, IssuerPki
 from simulators.pcscd import PcscdProcess, enter_private_namespaces
-from simulators.personalize import personalize
+from simulators.personalize import PinLetter, personalize
 from simulators.personas import generate_persona
 from simulators.service import CardSimulator
 from simulators.vpcd import VirtualReaders
 
 REPO = Path(__file__).resolve().parent.parent
 NIDKIOSK = [sys.executable, "-m", "kiosk"]
+KNOWN_PINS = PinLetter("246810", "13579024")  # the PIN letter of every test card
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -64,10 +65,10 @@ class CardFactory:
         self.issuer = issuer
         self.directory = directory
 
-    def image(self, seed: int = 1):  # noqa: ANN201
+    def image(self, seed: int = 1, pins: PinLetter | None = None):  # noqa: ANN201
         persona = generate_persona(seed)
         return personalize(persona.identity, persona.address, persona.photo_jpeg, self.issuer,
-                           label=f"persona {seed}")
+                           label=f"persona {seed}", pins=pins or KNOWN_PINS)
 
     def file(self, seed: int = 1, image=None) -> Path:  # noqa: ANN001
         path = self.directory / f"card-{seed}-{time.monotonic_ns()}.json"

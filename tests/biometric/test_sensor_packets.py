@@ -125,8 +125,13 @@ def test_decode_packet_requires_exactly_one_packet() -> None:
 
 def test_system_parameters_round_trip() -> None:
     params = SystemParameters(
-        status=StatusFlags.PWD | StatusFlags.IMG_BUF_STAT, system_id=9, library_size=300,
-        security_level=3, address=0xFFFFFFFF, packet_size=64, baud_rate=57600,
+        status=StatusFlags.PWD | StatusFlags.IMG_BUF_STAT,
+        system_id=9,
+        library_size=300,
+        security_level=3,
+        address=0xFFFFFFFF,
+        packet_size=64,
+        baud_rate=57600,
     )
     raw = params.to_bytes()
     assert raw.hex() == "000c0009012c0003ffffffff00010006"
@@ -176,7 +181,7 @@ def test_image_checks() -> None:
         check_image(np.zeros((256, 288), dtype=np.uint8))
     with pytest.raises(ValueError, match="uint8"):
         check_image(np.zeros((288, 256), dtype=np.float32))
-    with pytest.raises(ValueError, match="0..255"):
+    with pytest.raises(ValueError, match=r"0\.\.255"):
         check_image(np.full((288, 256), 300, dtype=np.int32))
     assert check_image(np.full((288, 256), 7, dtype=np.int64)).dtype == np.uint8
     with pytest.raises(ValueError):
