@@ -20,6 +20,7 @@ from apdu.errors import ApduError, ProfileError, TlvError, error_for_sw
 from apdu.identity import Address, Identity
 from apdu.pcsc import PcscContext
 from apdu.pin_client import PinOperations
+from apdu.signature_client import SignatureOperations
 from apdu.processors import TransportProcessor, build_stack
 from apdu.profile import (
     CHIP_AUTH_CHALLENGE_LENGTH,
@@ -59,7 +60,7 @@ class IdentityReading:
     apdu_count: int
 
 
-class NidCard(PinOperations):
+class NidCard(PinOperations, SignatureOperations):
     """A session with one national ID card, over any transport."""
 
     def __init__(self, transport: Transport) -> None:

@@ -36,6 +36,8 @@ class ElementaryFile:
 
 EF_COM = ElementaryFile("EF.COM", 0x011E, 0x1E, 0x60, 64)
 EF_SOD = ElementaryFile("EF.SOD", 0x011D, 0x1D, 0x77, 8192)
+# the holder's signature certificate (DER X.509), written at signature activation
+EF_SIG_CERT = ElementaryFile("EF.SIG.CERT", 0x0C01, 0x0C, 0x30, 4096)
 DATA_GROUP_FILES: dict[DataGroup, ElementaryFile] = {
     DataGroup.IDENTITY: ElementaryFile("EF.DG1", 0x0101, 0x01, 0x61, 1024),
     DataGroup.PHOTO: ElementaryFile("EF.DG2", 0x0102, 0x02, 0x75, 32768),
@@ -69,6 +71,15 @@ class Tag(IntEnum):
     ADDRESS = 0x5F42  # ISO 7816-6 address
     # GET DATA objects
     LIFECYCLE = 0xDF20
+    SIGNATURE_STATUS = 0xDF22
+    CARDHOLDER_CERTIFICATE = 0x7F21  # ISO 7816-6: PUT DATA of the signature certificate
+    CONTROL_REFERENCE_TEMPLATE = 0xAC
+    ALGORITHM_REFERENCE = 0x80
+    KEY_REFERENCE = 0x84
+    PUBLIC_KEY_TEMPLATE = 0x7F49
+    RSA_MODULUS = 0x81
+    RSA_EXPONENT = 0x82
+    EC_POINT = 0x86
     CARD_CAPABILITIES = 0x7F66
 
 
@@ -81,6 +92,23 @@ class Lifecycle(IntEnum):
     SIGNATURE_ACTIVE = 0x03  # active, with a certified signature key
     BLOCKED = 0x04  # every PIN service is gone (PUK used up): reissue at an office
     TERMINATED = 0x05  # voided: nothing but SELECT answers, and it says deactivated
+
+
+@unique
+class SignatureAlgorithmRef(IntEnum):
+    """Algorithm references of the signature key (MSE and GENERATE ASYMMETRIC KEY PAIR)."""
+
+    ECDSA_P256_SHA256 = 0x01
+    RSA2048_SHA256_PKCS1 = 0x02
+
+
+@unique
+class SignatureKeyState(IntEnum):
+    """GET DATA DF22, first byte."""
+
+    NONE = 0x00
+    GENERATED = 0x01  # key on the card, no certificate yet: activation unfinished
+    CERTIFIED = 0x02  # certificate written: signature active
 
 
 class KeyRef(IntEnum):

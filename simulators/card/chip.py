@@ -17,7 +17,7 @@ from apdu.command import CommandApdu
 from apdu.constants import CLA_CHAINING, SW, Ins
 from apdu.errors import ApduFormatError
 from apdu.profile import ATR, Lifecycle
-from simulators.card import data, files, pins, security
+from simulators.card import data, files, lifecycle, pins, security, signature
 from simulators.card.filesystem import MF, FileSystem, Selection
 from simulators.card.status import CardStatus
 from simulators.card.store import CardStore, PowerLoss
@@ -44,6 +44,7 @@ class Session:
     chain_header: tuple[int, int, int] | None = None
     chain_data: bytearray = field(default_factory=bytearray)
     challenge: bytes | None = None
+    signature_algorithm: int | None = None  # set by MSE SET, for PSO
 
 
 class SimulatedChip:
@@ -162,3 +163,5 @@ SimulatedChip.handlers.update(files.HANDLERS)
 SimulatedChip.handlers.update(security.HANDLERS)
 SimulatedChip.handlers.update(pins.HANDLERS)
 SimulatedChip.handlers.update(data.HANDLERS)
+SimulatedChip.handlers.update(signature.HANDLERS)
+SimulatedChip.handlers.update(lifecycle.HANDLERS)

@@ -10,6 +10,7 @@ from apdu.constants import SW, Ins
 from apdu.pins import TAG_PIN_STATUS
 from apdu.profile import Tag
 from simulators.card.pins import effective_lifecycle, pin_status
+from simulators.card.signature import signature_status
 from simulators.card.status import CardStatus
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ def get_data(chip: SimulatedChip, command: CommandApdu) -> bytes:
         return tlv.build(Tag.LIFECYCLE, bytes([effective_lifecycle(chip.image)])).encode()
     if tag == TAG_PIN_STATUS:
         return pin_status(chip)
+    if tag == Tag.SIGNATURE_STATUS:
+        return signature_status(chip)
     raise CardStatus(SW.REFERENCE_NOT_FOUND)
 
 

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from apdu import tlv
 from apdu.constants import SW
-from apdu.profile import DATA_GROUP_FILES, EF_COM, EF_SOD, MF_FID, NID_DF_FID, Lifecycle
+from apdu.profile import (
+    DATA_GROUP_FILES,
+    EF_COM,
+    EF_SIG_CERT,
+    EF_SOD,
+    MF_FID,
+    NID_DF_FID,
+    Lifecycle,
+)
 from simulators.card.image import CardImage
 from simulators.card.status import CardStatus
 
@@ -20,7 +28,9 @@ NID_DF = "NID"
 
 # Every EF the application may hold, with its SFI, regardless of whether it is written.
 APPLICATION_EFS: dict[int, int] = {f.fid: f.sfi for f in DATA_GROUP_FILES.values()}
-APPLICATION_EFS.update({EF_COM.fid: EF_COM.sfi, EF_SOD.fid: EF_SOD.sfi})
+APPLICATION_EFS.update(
+    {EF_COM.fid: EF_COM.sfi, EF_SOD.fid: EF_SOD.sfi, EF_SIG_CERT.fid: EF_SIG_CERT.sfi}
+)
 SFI_TO_FID = {sfi: fid for fid, sfi in APPLICATION_EFS.items()}
 
 # ISO 7816-4 life cycle status byte (tag 8A) per product lifecycle.
