@@ -74,7 +74,7 @@ class SignatureOperations:
         self.select_application()
         response = self.send(CommandApdu(0x00, Ins.ACTIVATE_FILE, 0x00, 0x00), "ACTIVATE")
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-            raise NotVerifiedError("HOLDER", "activation needs the holder verified first")
+            raise NotVerifiedError("the holder (finger or PIN1)")
         response.check("ACTIVATE")
 
     def signature_status(self: NidCard) -> SignatureStatus:
@@ -102,7 +102,7 @@ class SignatureOperations:
         try:
             return parse_public_key(self.call(command, "GENERATE ASYMMETRIC KEY PAIR"))
         except SecurityStatusNotSatisfiedError as exc:
-            raise NotVerifiedError("PIN1", "key generation needs PIN1 verified") from exc
+            raise NotVerifiedError("PIN1") from exc
 
     def read_signature_public_key(self: NidCard) -> ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
         self.select_application()
@@ -150,6 +150,6 @@ class SignatureOperations:
         try:
             return self.call(command, "PSO COMPUTE DIGITAL SIGNATURE")
         except SecurityStatusNotSatisfiedError as exc:
-            raise NotVerifiedError("PIN2", "signing needs PIN2 verified") from exc
+            raise NotVerifiedError("PIN2") from exc
         except ConditionsNotSatisfiedError as exc:
             raise SignatureNotActiveError("the signature key cannot sign now") from exc
