@@ -330,9 +330,7 @@ def test_capture_time_over_pty(sim: SensorHandle, sensor: FingerprintSensor) -> 
         started = time.perf_counter()
         sensor.capture(timeout=5)
         times.append(time.perf_counter() - started)
-    median = statistics.median(times)
-    print(f"median full capture over pty: {median * 1000:.1f} ms")
-    assert median < NO_HANG
+    assert statistics.median(times) < NO_HANG  # measured ~15 ms; this only proves no hang
 
 
 def test_cancel_during_a_line_rate_upload_returns_at_once() -> None:

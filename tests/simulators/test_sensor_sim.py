@@ -362,3 +362,15 @@ def test_fault_from_json() -> None:
         Fault.from_json({"kind": "garble", "count": "two"})
     with pytest.raises(KeyError):
         Fault.from_json({"kind": "garble", "instruction": "no_such_instruction"})
+
+
+def test_failing_provider_is_reported_not_fatal(short_dir: str) -> None:
+    path = os.path.join(short_dir, "ctl")
+
+    def broken(persona_seed: int, finger: int, impression: int) -> np.ndarray:
+        raise RuntimeError("generator not ready")
+
+    with run_sensor(path, persona_provider=broken):
+        with pytest.raises(ControlError, match="generator not ready"):
+            place_persona(path, 1)
+        assert status(path)["finger"] == {"kind": "none", "label": "none"}

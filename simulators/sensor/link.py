@@ -1,0 +1,131 @@
+"""The simulated module's serial line: the master side of a pseudo-terminal.
+
+The driver opens the slave's path with pyserial like any UART. We keep our own slave
+descriptor open (in raw mode) so the path stays valid across the driver's opens and
+closes, and do all master I/O non-blocking under ``select`` with a stop flag, so a
+driver that stops reading can never wedge the simulator or its shutdown.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+import select
+import threading
+import time
+import tty
+
+from biometric.sensor.errors import ChecksumError
+from biometric.sensor.packets import Packet, PacketReader
+from simulators.sensor.faults import FaultPlan
+from simulators.sensor.module import SimulatedModule
+
+logger = logging.getLogger("nidkiosk.sim.sensor")
+
+_POLL = 0.05  # how often the loop looks at the stop flag
+
+
+class PtyLink:
+    """Serves one :class:`SimulatedModule` on a fresh pty, in a daemon thread."""
+
+    def __init__(
+        self,
+        module: SimulatedModule,
+        faults: FaultPlan | None = None,
+        *,
+        line_rate: bool = False,
+    ) -> None:
+        self.module = module
+        self.faults = faults if faults is not None else FaultPlan()
+        self.line_rate = line_rate
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        os.set_blocking(self._master, False)
+        self.port_path = os.ttyname(self._slave)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="sensor-sim-pty", daemon=True)
+        self.bytes_in = 0
+        self.bytes_out = 0
+
+    def start(self) -> None:
+        """Start answering."""
+        self._thread.start()
+        logger.debug("simulated sensor on %s", self.port_path)
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop the thread and close both ends of the pty."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+        for fd in (self._master, self._slave):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        self._master = self._slave = -1
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive() and not self._stop.is_set()
+
+    def _run(self) -> None:
+        reader = PacketReader()
+        while not self._stop.is_set():
+            try:
+                ready, _, _ = select.select([self._master], [], [], _POLL)
+            except (OSError, ValueError):
+                break
+            if not ready:
+                continue
+            try:
+                data = os.read(self._master, 4096)
+            except BlockingIOError:
+                continue
+            except OSError as exc:
+                if exc.errno == errno.EIO:  # no slave open right now; wait for one
+                    time.sleep(_POLL)
+                    continue
+                logger.debug("pty read failed: %s", exc)
+                break
+            self.bytes_in += len(data)
+            reader.feed(data)
+            self._answer_all(reader)
+
+    def _answer_all(self, reader: PacketReader) -> None:
+        while not self._stop.is_set():
+            try:
+                packet = reader.next_packet()
+            except ChecksumError as exc:
+                logger.debug("command with bad checksum: %s", exc)
+                self._send(None, self.module.receive_error())
+                continue
+            if packet is None:
+                return
+            self._send(packet.content[0], self.module.handle(packet))
+
+    def _send(self, instruction: int | None, packets: list[Packet]) -> None:
+        if not packets:
+            return
+        frames = self.faults.apply(instruction, [p.encode() for p in packets])
+        for frame in frames:
+            if self._stop.is_set():
+                return
+            self._write_all(frame)
+            if self.line_rate:
+                time.sleep(len(frame) * 10 / self.module.baud_rate)
+
+    def _write_all(self, data: bytes) -> None:
+        view = memoryview(data)
+        while view and not self._stop.is_set():
+            try:
+                _, ready, _ = select.select([], [self._master], [], _POLL)
+                if not ready:
+                    continue
+                written = os.write(self._master, view)
+            except BlockingIOError:
+                continue
+            except (OSError, ValueError) as exc:
+                logger.debug("pty write failed: %s", exc)
+                return
+            self.bytes_out += written
+            view = view[written:]
