@@ -19,6 +19,7 @@ from apdu.constants import SW, Ins
 from apdu.errors import ApduError, ProfileError, TlvError, error_for_sw
 from apdu.identity import Address, Identity
 from apdu.pcsc import PcscContext
+from apdu.biometric_client import BiometricOperations
 from apdu.pin_client import PinOperations
 from apdu.signature_client import SignatureOperations
 from apdu.processors import TransportProcessor, build_stack
@@ -60,7 +61,7 @@ class IdentityReading:
     apdu_count: int
 
 
-class NidCard(PinOperations, SignatureOperations):
+class NidCard(PinOperations, BiometricOperations, SignatureOperations):
     """A session with one national ID card, over any transport."""
 
     def __init__(self, transport: Transport) -> None:

@@ -187,3 +187,19 @@ class NotVerifiedError(PinError):
 
     def __init__(self, reference: str) -> None:
         super().__init__(reference, f"{reference} needs a verification first")
+
+
+class FingerNotMatchedError(CardError):
+    """The card's matcher said no; ``tries_left`` more fingers may be tried (never 0)."""
+
+    def __init__(self, tries_left: int) -> None:
+        tries = "1 try" if tries_left == 1 else f"{tries_left} tries"
+        super().__init__(f"the finger did not match: {tries} left")
+        self.tries_left = tries_left
+
+
+class BiometricBlockedError(CardError):
+    """Too many fingers did not match: finger verification is blocked on this card."""
+
+    def __init__(self) -> None:
+        super().__init__("finger verification is blocked (too many failed matches)")

@@ -16,6 +16,8 @@ from apdu import datagroups
 from apdu.identity import Address, Identity
 from apdu.pins import PinRef, encode_pin
 from apdu.profile import DATA_GROUP_FILES, EF_COM, EF_SOD, DataGroup, Lifecycle
+from apdu.biometric_profile import BIO_MAX_TRIES
+from simulators.card import biometric
 from simulators.card.image import CardImage
 from simulators.card.pins import SALT_SECRET, set_reference
 from simulators.card.security import CHIP_KEY_SECRET
@@ -49,6 +51,32 @@ class PinLetter:
         return "PinLetter(<sealed>)"
 
 
+@dataclass(frozen=True)
+class FingerEnrolment:
+    """Reference templates (compact card format) per biometric reference, and the
+    matcher's parameters, fixed at personalization."""
+
+    templates: dict[int, bytes]
+    threshold: int
+    min_minutiae: int
+    max_minutiae: int
+    minutiae_order: int
+
+    def write(self, image: CardImage) -> None:
+        for ref, template in self.templates.items():
+            image.secrets[biometric.reference_secret(ref)] = template
+        image.counters.update({
+            biometric.BIO_TRIES: BIO_MAX_TRIES,
+            biometric.BIO_THRESHOLD: self.threshold,
+            biometric.BIO_MIN: self.min_minutiae,
+            biometric.BIO_MAX: self.max_minutiae,
+            biometric.BIO_ORDER: self.minutiae_order,
+        })
+
+    def __repr__(self) -> str:
+        return f"FingerEnrolment(references={sorted(self.templates)}, <templates hidden>)"
+
+
 def data_group_contents(
     identity: Identity, address: Address, photo_jpeg: bytes, chip_public_key: ec.EllipticCurvePublicKey
 ) -> dict[DataGroup, bytes]:
@@ -71,6 +99,7 @@ def personalize(
     chip_key: ec.EllipticCurvePrivateKey | None = None,
     label: str = "",
     pins: PinLetter | None = None,
+    fingers: FingerEnrolment | None = None,
 ) -> CardImage:
     """A fresh card image for this holder, signed by the issuer's document signer."""
     chip_key = chip_key or ec.generate_private_key(ec.SECP256R1())
@@ -89,4 +118,6 @@ def personalize(
     image.secrets[SALT_SECRET] = secrets.token_bytes(16)
     set_reference(image, PinRef.PIN1, encode_pin(pins.pin1, PinRef.PIN1))
     set_reference(image, PinRef.PUK, encode_pin(pins.puk, PinRef.PUK))
+    if fingers is not None:
+        fingers.write(image)
     return image

@@ -17,7 +17,7 @@ from apdu.command import CommandApdu
 from apdu.constants import CLA_CHAINING, SW, Ins
 from apdu.errors import ApduFormatError
 from apdu.profile import ATR, Lifecycle
-from simulators.card import data, files, lifecycle, pins, security, signature
+from simulators.card import biometric, data, files, lifecycle, pins, security, signature
 from simulators.card.filesystem import MF, FileSystem, Selection
 from simulators.card.status import CardStatus
 from simulators.card.store import CardStore, PowerLoss
@@ -28,7 +28,7 @@ Handler = Callable[["SimulatedChip", CommandApdu], bytes]
 
 # Instructions whose data may arrive in a command chain (CLA bit 0x10).
 CHAINABLE = {
-    Ins.VERIFY, Ins.CHANGE_REFERENCE_DATA, Ins.RESET_RETRY_COUNTER,
+    Ins.VERIFY, Ins.VERIFY + 1, Ins.CHANGE_REFERENCE_DATA, Ins.RESET_RETRY_COUNTER,
     Ins.PERFORM_SECURITY_OPERATION, Ins.UPDATE_BINARY, Ins.PUT_DATA,
     Ins.INTERNAL_AUTHENTICATE,
 }
@@ -165,3 +165,4 @@ SimulatedChip.handlers.update(pins.HANDLERS)
 SimulatedChip.handlers.update(data.HANDLERS)
 SimulatedChip.handlers.update(signature.HANDLERS)
 SimulatedChip.handlers.update(lifecycle.HANDLERS)
+SimulatedChip.handlers.update(biometric.HANDLERS)

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 from apdu import tlv
 from apdu.command import CommandApdu
 from apdu.constants import SW, Ins
+from apdu.biometric_profile import TAG_BIT_GROUP
 from apdu.pins import TAG_PIN_STATUS
 from apdu.profile import Tag
+from simulators.card.biometric import bit_group
 from simulators.card.pins import effective_lifecycle, pin_status
 from simulators.card.signature import signature_status
 from simulators.card.status import CardStatus
@@ -27,6 +29,8 @@ def get_data(chip: SimulatedChip, command: CommandApdu) -> bytes:
         return pin_status(chip)
     if tag == Tag.SIGNATURE_STATUS:
         return signature_status(chip)
+    if tag == TAG_BIT_GROUP:
+        return bit_group(chip)
     raise CardStatus(SW.REFERENCE_NOT_FOUND)
 
 
