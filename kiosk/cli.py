@@ -31,7 +31,7 @@ def add_card_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk import cli_card, cli_pin, cli_sim
+    from kiosk import cli_card, cli_finger, cli_pin, cli_sim
 
     parser = argparse.ArgumentParser(
         prog="nidkiosk", description="Iran national smart ID card: kiosk and reader tools"
@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     read.set_defaults(func=cli_card.cmd_read)
 
     cli_pin.add_commands(commands)
-    cli_sim.add_commands(commands)
+    sim_commands = cli_sim.add_commands(commands)
+    cli_finger.add_commands(commands, sim_commands)
     return parser
 
 

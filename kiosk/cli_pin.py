@@ -63,6 +63,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
         add_card_options(sub)
         sub.add_argument("--which", choices=["pin1", "pin2"], required=True)
         sub.set_defaults(func=func)
+    from kiosk.cli_finger import add_pin_reset
+
+    add_pin_reset(pin_commands)
 
 
 def _tries(count: int) -> str:
@@ -112,12 +115,13 @@ def _advice_when_blocked(ref: PinRef, statuses: dict[PinRef, PinStatus]) -> str:
             "or at an office.")
 
 
-def _holder(card: NidCard) -> Holder:
+def holder_of(card: NidCard) -> Holder:
     identity = datagroups.decode_identity(card.read_file(DATA_GROUP_FILES[DataGroup.IDENTITY]))
     return Holder(identity.birth_date, identity.national_code)
 
 
-def _new_pin(secrets: SecretInput, ref: PinRef, holder: Holder, old: str | None = None) -> str:
+def ask_new_pin(secrets: SecretInput, ref: PinRef, holder: Holder,
+                old: str | None = None) -> str:
     for _attempt in range(MAX_POLICY_ATTEMPTS if secrets.interactive else 1):
         first = secrets.ask(f"New {ref.name}")
         again = secrets.ask(f"New {ref.name} again")
@@ -149,10 +153,10 @@ def cmd_pin_change(args: argparse.Namespace) -> int:
         if statuses[PinRef.PUK].blocked:
             return _refuse(f"The PUK is used up: PINs can no longer be changed; {REISSUE}.",
                            EXIT_CARD)
-        holder = _holder(card)
+        holder = holder_of(card)
         print(f"{ref.name}: {_tries(status.tries_left)} left.", file=sys.stderr)
         old = secrets.ask(f"Current {ref.name}")
-        new = _new_pin(secrets, ref, holder, old=old)
+        new = ask_new_pin(secrets, ref, holder, old=old)
         try:
             card.change_pin(ref, check_current(old), new)
         except WrongPinError as exc:
@@ -188,11 +192,11 @@ def cmd_pin_unblock(args: argparse.Namespace) -> int:
         if puk.blocked:
             return _refuse(f"The PUK is used up: the card's PIN services are gone; {REISSUE}.",
                            EXIT_CARD)
-        holder = _holder(card)
+        holder = holder_of(card)
         print(f"PUK: {_tries(puk.tries_left)} left. When it is used up, no PIN on this card "
               "can be unblocked any more.", file=sys.stderr)
         puk_text = secrets.ask("PUK")
-        new = _new_pin(secrets, ref, holder)
+        new = ask_new_pin(secrets, ref, holder)
         try:
             card.unblock_pin(ref, check_current(puk_text), new)
         except WrongPinError as exc:

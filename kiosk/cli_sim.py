@@ -34,7 +34,7 @@ from simulators.service import CardSimulator, ControlError, control_request
 from simulators.vpcd import VPCD_BASE_PORT, VirtualReaders
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction) -> argparse._SubParsersAction:  # type: ignore[type-arg]
     persona = commands.add_parser("persona", help="synthetic citizens and their card images")
     persona_commands = persona.add_subparsers(dest="persona_command", required=True)
     new = persona_commands.add_parser("new", help="write a personalized card image")
@@ -42,6 +42,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     new.add_argument("--out", metavar="FILE", help="where to write the card image")
     new.add_argument("--gender", choices=["male", "female"])
     new.add_argument("--age", type=int, help="age in full years")
+    new.add_argument("--no-fingers", action="store_true",
+                     help="skip enrolling fingerprints (faster; no match-on-card)")
     new.set_defaults(func=cmd_persona_new)
     forged = persona_commands.add_parser("forge", help="derive a forged or cloned card image")
     forged.add_argument("image", help="a genuine card image")
@@ -68,6 +70,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     status = sim_commands.add_parser("status", help="what a running simulator holds")
     status.add_argument("--control", metavar="SOCKET")
     status.set_defaults(func=cmd_sim_status)
+    return sim_commands
 
 
 def ensure_issuer() -> IssuerPki:
@@ -82,6 +85,7 @@ def ensure_issuer() -> IssuerPki:
 
 
 def cmd_persona_new(args: argparse.Namespace) -> int:
+    from simulators.enrolment import enrol_persona
     from simulators.personas import generate_persona
 
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(10**9)
@@ -92,8 +96,9 @@ def cmd_persona_new(args: argparse.Namespace) -> int:
     pki = ensure_issuer()
     who = persona.identity
     letter = PinLetter.random()
+    fingers = None if args.no_fingers else enrol_persona(seed)
     image = personalize(who, persona.address, persona.photo_jpeg, pki, pins=letter,
-                        label=f"persona {seed}: {who.given_name} {who.surname}")
+                        fingers=fingers, label=f"persona {seed}: {who.given_name} {who.surname}")
     out = Path(args.out) if args.out else paths.cards_dir() / f"persona-{seed}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(out, image.to_json().encode("utf-8"))

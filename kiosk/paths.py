@@ -32,3 +32,7 @@ def run_dir() -> Path:
 
 def sim_control_socket() -> Path:
     return run_dir() / "sim-card.sock"
+
+
+def sensor_control_socket() -> Path:
+    return run_dir() / "sim-sensor.sock"

@@ -23,6 +23,7 @@ from simulators.card import CardStore, SimulatedChip
 from simulators.issuer import CSCA_FILE, IssuerPki
 from simulators.pcscd import PcscdProcess, enter_private_namespaces
 from simulators.personalize import PinLetter, personalize
+from simulators.enrolment import enrol_persona
 from simulators.personas import generate_persona
 from simulators.service import CardSimulator
 from simulators.vpcd import VirtualReaders
@@ -65,20 +66,24 @@ class CardFactory:
         self.issuer = issuer
         self.directory = directory
 
-    def image(self, seed: int = 1, pins: PinLetter | None = None):  # noqa: ANN201
+    def image(self, seed: int = 1, pins: PinLetter | None = None,  # noqa: ANN201
+              fingers: bool = False):
         persona = generate_persona(seed)
         return personalize(persona.identity, persona.address, persona.photo_jpeg, self.issuer,
-                           label=f"persona {seed}", pins=pins or KNOWN_PINS)
+                           label=f"persona {seed}", pins=pins or KNOWN_PINS,
+                           fingers=enrol_persona(seed) if fingers else None)
 
     def file(self, seed: int = 1, image=None) -> Path:  # noqa: ANN001
         path = self.directory / f"card-{seed}-{time.monotonic_ns()}.json"
         path.write_text((image or self.image(seed)).to_json(), encoding="utf-8")
         return path
 
-    def chip(self, seed: int = 1, image=None, persistent: bool = True) -> SimulatedChip:  # noqa: ANN001
+    def chip(self, seed: int = 1, image=None, persistent: bool = True,  # noqa: ANN001
+             fingers: bool = False) -> SimulatedChip:
+        image = image or self.image(seed, fingers=fingers)
         if persistent:
             return SimulatedChip(CardStore.open(self.file(seed, image)))
-        return SimulatedChip(CardStore(image or self.image(seed)))
+        return SimulatedChip(CardStore(image))
 
 
 @pytest.fixture(scope="session")
@@ -119,3 +124,17 @@ def reader0(simulator: CardSimulator) -> Iterator[CardSimulator]:
         simulator.remove(index)
     for index in range(2):
         wait_for_card(index, present=False)
+
+
+@pytest.fixture(scope="session")
+def sensor(home: Path):
+    """A simulated fingerprint module on a real pty; persona fingers come from the
+    synthetic-finger generator."""
+    from simulators.enrolment import touch
+    from simulators.sensor import run_sensor
+
+    handle = run_sensor(str(home / "run" / "sim-sensor.sock"),
+                        persona_provider=lambda seed, finger, impression: touch(
+                            seed, finger, impression))
+    yield handle
+    handle.stop()

@@ -1,0 +1,75 @@
+"""From a finger on the sensor to a template the card will accept, asking again when needed.
+
+The quality gate sits here: a poor touch is never sent to the card (where it would spend
+a try); the holder is asked for another touch instead, through ``on_feedback``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from enum import IntEnum
+
+from biometric.compact import MinutiaeOrder
+from biometric.errors import QualityError
+from biometric.sensor import Feedback, FingerprintSensor
+from biometric.template import CardTemplate, make_template
+
+
+class CaptureStep(IntEnum):
+    """What the holder is told while a template is being captured."""
+
+    PLACE_FINGER = 1
+    KEEP_STILL = 2
+    POOR_TOUCH = 3  # quality gate refused it: lift and place again
+    LIFT_AND_PLACE = 4
+    GOT_IT = 5
+
+
+_FROM_SENSOR = {
+    Feedback.NO_FINGER: CaptureStep.PLACE_FINGER,
+    Feedback.GOOD: CaptureStep.KEEP_STILL,
+    Feedback.POOR_IMAGE: CaptureStep.POOR_TOUCH,
+    Feedback.LIFT_AND_PLACE: CaptureStep.LIFT_AND_PLACE,
+    Feedback.PLACE_AGAIN: CaptureStep.LIFT_AND_PLACE,
+}
+
+
+class TooManyPoorTouches(QualityError):
+    """Every allowed touch was too poor; ``last`` holds the last quality refusal."""
+
+    def __init__(self, last: QualityError, attempts: int) -> None:
+        super().__init__(last.feedback, last.score,
+                         f"no usable touch in {attempts} attempts ({last})")
+        self.last = last
+
+
+def capture_template(
+    sensor: FingerprintSensor,
+    *,
+    max_count: int,
+    order: MinutiaeOrder,
+    attempts: int = 3,
+    timeout: float = 15.0,
+    event: threading.Event | None = None,
+    on_step: Callable[[CaptureStep], None] | None = None,
+) -> CardTemplate:
+    """Capture until a touch passes the quality gate; at most ``attempts`` touches."""
+    tell = on_step or (lambda _step: None)
+
+    def relay(feedback: Feedback) -> None:
+        tell(_FROM_SENSOR.get(feedback, CaptureStep.PLACE_FINGER))
+
+    last: QualityError | None = None
+    for _attempt in range(attempts):
+        image = sensor.capture(event=event, on_feedback=relay, timeout=timeout)
+        try:
+            template = make_template(image, max_count=max_count, order=order)
+        except QualityError as exc:
+            last = exc
+            tell(CaptureStep.POOR_TOUCH)
+            continue
+        tell(CaptureStep.GOT_IT)
+        return template
+    assert last is not None
+    raise TooManyPoorTouches(last, attempts)

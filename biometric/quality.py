@@ -1,0 +1,89 @@
+"""Quality of a touch, and the gate that asks for another one instead of a poor template.
+
+Three things decide, in the spirit of NFIQ 2's features: how much usable finger the
+window saw (foreground area), how clearly ridges alternate with valleys there (share of
+the signal the oriented ridge filter keeps, and the flow's coherence), and whether enough
+minutiae came out. Skin moisture is read from the share of dark pixels, so a refused
+touch can say "too dry" or "too wet".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from biometric.errors import CaptureFeedback, QualityError
+from biometric.extract import Extraction
+
+MIN_QUALITY = 30
+MIN_AREA = 0.26  # share of the window
+MIN_CLARITY = 0.58
+MIN_MINUTIAE = 12
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Scores of one touch; ``score`` is 0..100, ``feedback`` GOOD or the main fault."""
+
+    score: int
+    feedback: CaptureFeedback
+    area: float  # usable foreground share of the window
+    clarity: float  # 0..1
+    dark_share: float  # share of ridge (dark) pixels in the foreground
+    minutiae: int
+
+
+def _clarity(ex: Extraction) -> float:
+    maps = ex.maps
+    m = maps.mask
+    if m.sum() < 100:
+        return 0.0
+    resp = maps.enhanced[m]
+    coh = float(np.mean(maps.coherence[m]))
+    # How much of the response agrees in sign with a clean two-level pattern: a clear
+    # print gives a strong, bimodal Gabor response relative to its spread.
+    strength = float(np.mean(np.abs(resp)) / (np.sqrt(np.mean(resp**2)) + 1e-9))
+    return float(np.clip(0.6 * coh + 0.4 * strength, 0.0, 1.0))
+
+
+def assess(image: np.ndarray, ex: Extraction) -> QualityReport:
+    """Quality report of a touch from its image and extraction."""
+    maps = ex.maps
+    mask = maps.mask
+    area = float(mask.mean())
+    clarity = _clarity(ex)
+    fg = image[mask]
+    if fg.size:
+        level = 0.5 * (float(np.percentile(image, 99)) + float(np.percentile(fg, 5)))
+        dark = float(np.mean(fg < level))
+    else:
+        dark = 0.0
+    n = len(ex.minutiae)
+    score = 100.0 * min(1.0, area / 0.55) ** 0.5 * min(1.0, clarity / 0.75) * min(
+        1.0, n / 25
+    ) ** 0.5
+    score_i = int(round(score))
+    if area < 0.05:
+        fb = CaptureFeedback.NO_FINGER
+    elif area < MIN_AREA:
+        fb = CaptureFeedback.TOO_SMALL
+    elif clarity < MIN_CLARITY or score_i < MIN_QUALITY:
+        if dark < 0.35:
+            fb = CaptureFeedback.TOO_DRY
+        elif dark > 0.70:
+            fb = CaptureFeedback.TOO_WET
+        else:
+            fb = CaptureFeedback.UNCLEAR
+    elif n < MIN_MINUTIAE:
+        fb = CaptureFeedback.TOO_FEW_MINUTIAE
+    else:
+        fb = CaptureFeedback.GOOD
+    return QualityReport(score_i, fb, area, clarity, dark, n)
+
+
+def require_quality(report: QualityReport) -> QualityReport:
+    """Raise :class:`QualityError` unless the touch is good enough for a template."""
+    if report.feedback is not CaptureFeedback.GOOD:
+        raise QualityError(report.feedback, report.score)
+    return report
