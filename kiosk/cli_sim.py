@@ -19,7 +19,7 @@ from kiosk import paths
 from kiosk.cli_common import EXIT_OK, UsageError
 from kiosk.formatting import national_code_grouped
 from simulators.card import CardImageError, CardStore
-from simulators.card.store import write_atomically
+from apdu.atomic import write_atomically
 from simulators.forgery import Forgery, forge
 from simulators.issuer import CSCA_FILE, IssuerPki
 from simulators.pcscd import (

@@ -8,11 +8,11 @@ and a directory fsync. The fault hook runs before each write and may raise
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
+from apdu.atomic import write_atomically
 from simulators.card.image import CardImage
 
 
@@ -56,21 +56,3 @@ class CardStore:
         """Re-read what is persisted, as a chip does when power comes back."""
         if self.path is not None:
             self.image = CardImage.from_json(self.path.read_text(encoding="utf-8"))
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
