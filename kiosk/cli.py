@@ -31,7 +31,7 @@ def add_card_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from kiosk import cli_card, cli_finger, cli_pin, cli_sim
+    from kiosk import cli_card, cli_finger, cli_pin, cli_sign, cli_sim
 
     parser = argparse.ArgumentParser(
         prog="nidkiosk", description="Iran national smart ID card: kiosk and reader tools"
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_pin.add_commands(commands)
     sim_commands = cli_sim.add_commands(commands)
     cli_finger.add_commands(commands, sim_commands)
+    cli_sign.add_commands(commands)
     return parser
 
 

@@ -36,3 +36,8 @@ def sim_control_socket() -> Path:
 
 def sensor_control_socket() -> Path:
     return run_dir() / "sim-sensor.sock"
+
+
+def ca_dir() -> Path:
+    """The local certificate authority that certifies signature keys in test set-ups."""
+    return home() / "ca"

@@ -120,6 +120,7 @@ class SignatureActivation:
     def run(self, pin1: str, pin2: str, redo: bool = False) -> ActivationResult:
         """Activate; ``pin2`` is the new PIN2 if none is set yet, else the current one."""
         card = self.card
+        card.select_application()
         identity = datagroups.decode_identity(
             card.read_file(DATA_GROUP_FILES[DataGroup.IDENTITY]))
         journal = Journal(self.journal_dir, identity.card_serial)

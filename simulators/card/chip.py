@@ -58,6 +58,8 @@ class SimulatedChip:
         self.powered = False
         self.atr = ATR
         self.commands = 0
+        # fault injection: called with each decoded command; may raise PowerLoss (card pulled)
+        self.command_hook: Callable[[CommandApdu], None] | None = None
 
     @property
     def image(self):  # noqa: ANN201 - the store's live image
@@ -92,6 +94,8 @@ class SimulatedChip:
         except ApduFormatError:
             return _sw(SW.WRONG_LENGTH)
         try:
+            if self.command_hook is not None:
+                self.command_hook(command)
             data = self._dispatch(command)
             return data + b"\x90\x00"
         except CardStatus as status:
