@@ -63,7 +63,10 @@ class CertificateAuthority(ABC):
     @abstractmethod
     def revoke(self, serial: int,
                reason: x509.ReasonFlags = x509.ReasonFlags.unspecified) -> CertificateStatus:
-        """Revoke an issued certificate; returns its status afterwards."""
+        """Revoke an issued certificate; returns its status afterwards.
+
+        Revoking twice keeps the first date and reason (RFC 5280: revocation is final).
+        """
 
     @abstractmethod
     def status(self, certificate: x509.Certificate) -> CertificateStatus:

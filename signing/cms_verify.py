@@ -120,7 +120,7 @@ def _parse(cms_der: bytes) -> _Parsed:
             if choice.name == "certificate":
                 der = choice.chosen.dump()
                 certificate = x509.load_der_x509_certificate(der)
-                certificate.public_key(), certificate.extensions  # noqa: B018 -- load now
+                certificate.public_key(), certificate.extensions  # load lazily-parsed parts now
                 certificates.append((certificate, der))
         when = attributes.get(SIGNING_TIME)
         signing_time = when.native if when is not None else None  # type: ignore[attr-defined]
