@@ -13,12 +13,11 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from apdu import tlv
-from apdu.command import CommandApdu
+from apdu.command import CommandApdu, ResponseApdu
 from apdu.constants import SW, Ins
 from apdu.errors import (
     ApduError,
     CardError,
-    ConditionsNotSatisfiedError,
     NotVerifiedError,
     ProfileError,
     SecurityStatusNotSatisfiedError,
@@ -132,24 +131,39 @@ class SignatureOperations:
                               certificate.public_bytes(Encoding.DER))
         self.call(command, "PUT DATA certificate")
 
-    def sign_digest(self: NidCard, digest: bytes) -> bytes:
-        """MSE SET + PSO COMPUTE DIGITAL SIGNATURE over a SHA-256 digest (PIN2 verified).
+    def sign_digest(self: NidCard, digest: bytes,
+                    algorithm: SignatureAlgorithmRef | None = None) -> bytes:
+        """PSO COMPUTE DIGITAL SIGNATURE over a SHA-256 digest (PIN2 verified).
 
-        Returns what the card returns: plain r||s for ECDSA, the PKCS#1 v1.5 block for RSA.
+        The security environment is set once (MSE SET) and kept for the session, so a
+        run of signatures costs one APDU each; if the card lost it (power cycle) it is
+        set again and the signature retried once. Returns what the card returns: plain
+        r||s for ECDSA, the PKCS#1 v1.5 block for RSA.
         """
-        status = self.signature_status()
-        if status.algorithm is None or status.state is SignatureKeyState.NONE:
-            raise SignatureNotActiveError("the card has no signature key")
-        env = [tlv.build(Tag.KEY_REFERENCE, bytes([KeyRef.SIGNATURE])),
-               tlv.build(Tag.ALGORITHM_REFERENCE, bytes([status.algorithm]))]
-        self.call(CommandApdu(0x00, Ins.MANAGE_SECURITY_ENVIRONMENT, 0x41, 0xB6,
-                              b"".join(t.encode() for t in env)), "MSE SET")
-        data = digest if status.algorithm is SignatureAlgorithmRef.ECDSA_P256_SHA256 \
+        if algorithm is None:
+            status = self.signature_status()
+            if status.algorithm is None or status.state is SignatureKeyState.NONE:
+                raise SignatureNotActiveError("the card has no signature key")
+            algorithm = status.algorithm
+        data = digest if algorithm is SignatureAlgorithmRef.ECDSA_P256_SHA256 \
             else SHA256_DIGEST_INFO_PREFIX + digest
         command = CommandApdu(0x00, Ins.PERFORM_SECURITY_OPERATION, 0x9E, 0x9A, data, ne=65536)
-        try:
-            return self.call(command, "PSO COMPUTE DIGITAL SIGNATURE")
-        except SecurityStatusNotSatisfiedError as exc:
-            raise NotVerifiedError("PIN2") from exc
-        except ConditionsNotSatisfiedError as exc:
-            raise SignatureNotActiveError("the signature key cannot sign now") from exc
+        if self._signature_environment == algorithm:
+            response = self.send(command, "PSO COMPUTE DIGITAL SIGNATURE")
+            if response.sw != SW.CONDITIONS_NOT_SATISFIED:
+                return self._signature_or_error(response)
+        self.select_application()
+        env = [tlv.build(Tag.KEY_REFERENCE, bytes([KeyRef.SIGNATURE])),
+               tlv.build(Tag.ALGORITHM_REFERENCE, bytes([algorithm]))]
+        self.call(CommandApdu(0x00, Ins.MANAGE_SECURITY_ENVIRONMENT, 0x41, 0xB6,
+                              b"".join(t.encode() for t in env)), "MSE SET")
+        self._signature_environment = algorithm
+        return self._signature_or_error(self.send(command, "PSO COMPUTE DIGITAL SIGNATURE"))
+
+    @staticmethod
+    def _signature_or_error(response: ResponseApdu) -> bytes:
+        if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
+            raise NotVerifiedError("PIN2")
+        if response.sw == SW.CONDITIONS_NOT_SATISFIED:
+            raise SignatureNotActiveError("the signature key cannot sign now")
+        return response.check("PSO COMPUTE DIGITAL SIGNATURE")

@@ -22,10 +22,9 @@ from apdu.command import CommandApdu
 from apdu.profile import ATR, NID_AID
 from simulators.card import CardStore, SimulatedChip
 from simulators.issuer import IssuerPki
-from simulators.pcscd import PcscdProcess, enter_private_namespaces
 from simulators.personalize import personalize
 from simulators.personas import generate_persona
-from simulators.vpcd import VirtualReaders
+from bench.pcsc_setup import private_readers, wait_present
 
 
 class _Label:
@@ -52,18 +51,6 @@ class EchoCard:
         return self.atr
 
 
-def _wait_present(reader: str, timeout: float = 10) -> None:
-    rv, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rv, states = scard.SCardGetStatusChange(context, 100,
-                                                [(reader, scard.SCARD_STATE_UNAWARE)])
-        if rv == 0 and states[0][1] & scard.SCARD_STATE_PRESENT:
-            return
-        time.sleep(0.05)
-    raise RuntimeError(f"no card appeared in {reader}")
-
-
 def select_rate(reader: str, rounds: int) -> float:
     """SELECT by AID round trips per second over a raw SCardTransmit loop."""
     rv, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
@@ -88,19 +75,16 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--reads", type=int, default=30)
     args = parser.parse_args()
-    enter_private_namespaces()
     work = Path(tempfile.mkdtemp(prefix="nidkiosk-bench-"))
     pki = IssuerPki.create()
     persona = generate_persona(1402)
     image = personalize(persona.identity, persona.address, persona.photo_jpeg, pki)
     (work / "card.json").write_text(image.to_json(), encoding="utf-8")
-    daemon = PcscdProcess.start()
-    readers = VirtualReaders()
-    try:
+    with private_readers() as readers:
         readers[0].insert(SimulatedChip(CardStore.open(work / "card.json")))
         readers[1].insert(EchoCard())  # type: ignore[arg-type]
-        _wait_present("Virtual PCD 00 00")
-        _wait_present("Virtual PCD 00 01")
+        wait_present("Virtual PCD 00 00")
+        wait_present("Virtual PCD 00 01")
         select_rate("Virtual PCD 00 00", 200)  # warm-up
         ours = [select_rate("Virtual PCD 00 00", args.rounds) for _ in range(args.repeats)]
         echo = [select_rate("Virtual PCD 00 01", args.rounds) for _ in range(args.repeats)]
@@ -114,16 +98,11 @@ def main() -> None:
                 counts.add(card.apdu_count - before)
                 assert reading.authenticity.genuine
         photo = len(reading.contents.photo_jpeg or b"")
-        readers.stop()
-        # what the socket handling is worth: the same chip without quick ACKs
-        readers = VirtualReaders(quickack=False)
+    # what the socket handling is worth: the same chip without quick ACKs
+    with private_readers(quickack=False) as readers:
         readers[0].insert(SimulatedChip(CardStore.open(work / "card.json")))
-        _wait_present("Virtual PCD 00 00")
-        time.sleep(1.0)  # let pcscd finish its removal/insertion handling of the swap
+        wait_present("Virtual PCD 00 00")
         slow = select_rate("Virtual PCD 00 00", 100)
-    finally:
-        readers.stop()
-        daemon.stop()
     m_ours, m_echo = statistics.median(ours), statistics.median(echo)
     print(f"SELECT round trips through pcscd ({args.repeats} x {args.rounds}, median):")
     print(f"  nidkiosk chip : {m_ours:9,.0f} /s")

@@ -22,6 +22,7 @@ class CardDigestSigner(DigestSigner):
         status = card.signature_status()
         if status.algorithm is None:
             raise SignerError("the card has no signature key")
+        self.card_algorithm = status.algorithm
         self.algorithm = _ALGORITHMS[status.algorithm]
         self._public_key = public_key or card.read_signature_public_key()
 
@@ -29,7 +30,7 @@ class CardDigestSigner(DigestSigner):
         return self._public_key
 
     def sign_digest(self, digest: bytes) -> bytes:
-        raw = self.card.sign_digest(digest)
+        raw = self.card.sign_digest(digest, self.card_algorithm)
         if self.algorithm is SignatureAlgorithm.ECDSA_P256_SHA256:
             return ecdsa_plain_to_der(raw)
         return raw
