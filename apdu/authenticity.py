@@ -96,7 +96,7 @@ def assess(
     now: dt.datetime | None = None,
 ) -> AuthenticityReport:
     """Combine every check into one report."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     if isinstance(sod, ProfileError):
         return AuthenticityReport(Verdict.SECURITY_OBJECT_INVALID, [str(sod)],
                                   chip_authenticated=chip_authenticated)

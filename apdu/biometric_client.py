@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from apdu.biometric_profile import TAG_BIT_GROUP, BiometricInfo, biometric_data_template, \
-    decode_bit_group
+from apdu.biometric_profile import (
+    TAG_BIT_GROUP,
+    BiometricInfo,
+    biometric_data_template,
+    decode_bit_group,
+)
 from apdu.command import CommandApdu
 from apdu.constants import SW, Ins, retries_from_sw
 from apdu.errors import (

@@ -14,14 +14,13 @@ from cryptography import x509
 from apdu import datagroups, tlv
 from apdu.atr import capabilities
 from apdu.authenticity import AuthenticityReport, assess, verify_chip_signature
+from apdu.biometric_client import BiometricOperations
 from apdu.command import EXTENDED_MAX_NE, SHORT_MAX_NE, CommandApdu, ResponseApdu
 from apdu.constants import SW, Ins
 from apdu.errors import ApduError, ProfileError, TlvError, error_for_sw
 from apdu.identity import Address, Identity
 from apdu.pcsc import PcscContext
-from apdu.biometric_client import BiometricOperations
 from apdu.pin_client import PinOperations
-from apdu.signature_client import SignatureOperations
 from apdu.processors import TransportProcessor, build_stack
 from apdu.profile import (
     CHIP_AUTH_CHALLENGE_LENGTH,
@@ -35,6 +34,7 @@ from apdu.profile import (
     Tag,
 )
 from apdu.security_object import parse_sod
+from apdu.signature_client import SignatureOperations
 from apdu.transport import Transport
 
 MAX_FILE_SIZE = 65536

@@ -20,11 +20,11 @@ from smartcard import scard
 from apdu.client import NidCard
 from apdu.command import CommandApdu
 from apdu.profile import ATR, NID_AID
+from bench.pcsc_setup import private_readers, wait_present
 from simulators.card import CardStore, SimulatedChip
 from simulators.issuer import IssuerPki
 from simulators.personalize import personalize
 from simulators.personas import generate_persona
-from bench.pcsc_setup import private_readers, wait_present
 
 
 class _Label:

@@ -58,7 +58,8 @@ def main() -> None:
                     card.verify_pin(PinRef.PIN1, PINS.pin1)
                     card.activate_card()
                     started = time.perf_counter()
-                    SignatureActivation(card, ca, work / "journal", algorithm).run(PINS.pin1, PIN2)
+                    activation = SignatureActivation(card, ca, work / "journal", algorithm)
+                    activation.run(PINS.pin1, PIN2)
                     activations.append(time.perf_counter() - started)
             swap(readers, 0, SimulatedChip(CardStore.open(path)))
             with NidCard.connect(0) as card:

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 from apdu.errors import CardError
 from apdu.pins import PinFormatError
 from apdu.trace import enable_traffic_log
-
 from kiosk.cli_common import (
     EXIT_CARD,
     EXIT_FAILURE,

@@ -1,4 +1,4 @@
-"""Fingerprint commands: ``finger verify``, ``pin reset --by-finger``, ``sim sensor``, ``sim finger``.
+"""Fingerprint commands: ``finger verify``, ``pin reset --by-finger``, ``sim sensor|finger``.
 
 The finger is captured from a serial sensor (a real module, or ``nidkiosk sim sensor``
 on a pseudo-terminal); the template goes to the card, whose matcher decides.

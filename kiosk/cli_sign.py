@@ -183,7 +183,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             result = verify_detached(document.read_bytes(), signature.read_bytes(),
                                      [ca.certificate], crls=crls, status_lookup=ca.status)
     if result.valid:
-        print(f"VALID signature by {result.signer_subject.rfc4514_string() if result.signer_subject else '?'}")
+        signer = result.signer_subject.rfc4514_string() if result.signer_subject else "?"
+        print(f"VALID signature by {signer}")
         if result.signing_time:
             print(f"  signed at {result.signing_time.isoformat()}")
         return EXIT_OK

@@ -13,13 +13,13 @@ import threading
 import time
 from pathlib import Path
 
+from apdu.atomic import write_atomically
 from apdu.identity import Gender
 from apdu.pcsc import list_readers
 from kiosk import paths
 from kiosk.cli_common import EXIT_OK, UsageError
 from kiosk.formatting import national_code_grouped
 from simulators.card import CardImageError, CardStore
-from apdu.atomic import write_atomically
 from simulators.forgery import Forgery, forge
 from simulators.issuer import CSCA_FILE, IssuerPki
 from simulators.pcscd import (
@@ -104,7 +104,8 @@ def cmd_persona_new(args: argparse.Namespace) -> int:
     write_atomically(out, image.to_json().encode("utf-8"))
     letter_path = pin_letter_path(out)
     write_atomically(letter_path, letter.to_json().encode("ascii"))
-    print(f"{who.given_name} {who.surname}, national code {national_code_grouped(who.national_code)}")
+    code = national_code_grouped(who.national_code)
+    print(f"{who.given_name} {who.surname}, national code {code}")
     print(f"card image: {out}")
     print(f"PIN letter (initial PIN1 and PUK, readable by you only): {letter_path}")
     return EXIT_OK

@@ -94,7 +94,7 @@ class IssuerPki:
         ds_valid_days: int = 3 * 365,
         ds_not_before: dt.datetime | None = None,
     ) -> IssuerPki:
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         csca_key = ec.generate_private_key(ec.SECP256R1())
         csca_subject = _name(csca_name)
         csca = _certificate(
@@ -123,7 +123,7 @@ class IssuerPki:
 
     def with_expired_signer(self) -> IssuerPki:
         """Same CSCA, a document signer whose validity ended yesterday (for tests)."""
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         ds, key = self._new_signer(
             self.csca, self.csca_key, now, 30, now - dt.timedelta(days=31)
         )
@@ -189,7 +189,7 @@ class IssuerPki:
                                   "values": [core.OctetString(digest(hash_name, content))]}),
                 cms.CMSAttribute({"type": "signing_time",
                                   "values": [cms.Time({"utc_time": dt.datetime.now(
-                                      dt.timezone.utc).replace(microsecond=0)})]}),
+                                      dt.UTC).replace(microsecond=0)})]}),
             ]
         )
         to_sign = b"\x31" + signed_attrs.dump()[1:]

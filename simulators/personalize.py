@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from apdu import datagroups
+from apdu.biometric_profile import BIO_MAX_TRIES
 from apdu.identity import Address, Identity
 from apdu.pins import PinRef, encode_pin
 from apdu.profile import DATA_GROUP_FILES, EF_COM, EF_SOD, DataGroup, Lifecycle
-from apdu.biometric_profile import BIO_MAX_TRIES
 from simulators.card import biometric
 from simulators.card.image import CardImage
 from simulators.card.pins import SALT_SECRET, set_reference
@@ -78,7 +78,10 @@ class FingerEnrolment:
 
 
 def data_group_contents(
-    identity: Identity, address: Address, photo_jpeg: bytes, chip_public_key: ec.EllipticCurvePublicKey
+    identity: Identity,
+    address: Address,
+    photo_jpeg: bytes,
+    chip_public_key: ec.EllipticCurvePublicKey,
 ) -> dict[DataGroup, bytes]:
     spki = chip_public_key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo

@@ -20,10 +20,10 @@ import pytest
 
 from apdu.pcsc import list_readers
 from simulators.card import CardStore, SimulatedChip
+from simulators.enrolment import enrol_persona
 from simulators.issuer import CSCA_FILE, IssuerPki
 from simulators.pcscd import PcscdProcess, enter_private_namespaces
 from simulators.personalize import PinLetter, personalize
-from simulators.enrolment import enrol_persona
 from simulators.personas import generate_persona
 from simulators.service import CardSimulator
 from simulators.vpcd import VirtualReaders

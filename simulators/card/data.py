@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from apdu import tlv
+from apdu.biometric_profile import TAG_BIT_GROUP
 from apdu.command import CommandApdu
 from apdu.constants import SW, Ins
-from apdu.biometric_profile import TAG_BIT_GROUP
 from apdu.pins import TAG_PIN_STATUS
 from apdu.profile import Tag
 from simulators.card.biometric import bit_group

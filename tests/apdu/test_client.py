@@ -10,7 +10,6 @@ from apdu.errors import ApduError
 from apdu.transport import DirectTransport
 from simulators.card import CardStore, SimulatedChip
 from simulators.forgery import Forgery, forge
-from simulators.issuer import IssuerPki
 
 
 def card_for(image, atr=None) -> NidCard:
@@ -50,7 +49,7 @@ def test_each_forgery_has_its_own_verdict(cards, issuer, kind, verdict):
 
 def test_expired_trust_anchor_and_future_clock(cards, issuer):
     image = cards.image(14)
-    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=20 * 365)
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=20 * 365)
     report = card_for(image).read_identity([issuer.csca], now=later).authenticity
     assert report.verdict is Verdict.UNKNOWN_ISSUER  # the CSCA itself has expired by then
 

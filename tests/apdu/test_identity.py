@@ -1,9 +1,15 @@
 import jdatetime
 import pytest
 
-from apdu.identity import (IdentityDataError, InvalidNationalCode, national_code_check_digit,
-                           normalize_digits, parse_jalali, validate_national_code,
-                           validate_postal_code)
+from apdu.identity import (
+    IdentityDataError,
+    InvalidNationalCode,
+    national_code_check_digit,
+    normalize_digits,
+    parse_jalali,
+    validate_national_code,
+    validate_postal_code,
+)
 
 
 def test_known_valid_national_codes():

@@ -1,7 +1,6 @@
 """Processor behaviour against a scripted card: the simulated chip never answers 61xx/6Cxx,
 so these protocol paths are exercised with a small card written for them."""
 
-import logging
 
 import pytest
 
@@ -9,7 +8,7 @@ from apdu.command import CommandApdu
 from apdu.errors import ApduFormatError
 from apdu.processors import build_stack
 from apdu.trace import TRAFFIC
-from apdu.transport import DirectTransport, Transport, CardInfo, Protocol
+from apdu.transport import CardInfo, DirectTransport, Protocol, Transport
 
 
 class T0Card(Transport):

@@ -10,8 +10,16 @@ import time
 import pytest
 
 from apdu.client import NidCard
-from apdu.errors import (CardRemovedError, NoCardError, NotVerifiedError, PinBlockedError,
-                         PinNotSetError, PinServicesGoneError, TransportError, WrongPinError)
+from apdu.errors import (
+    CardRemovedError,
+    NoCardError,
+    NotVerifiedError,
+    PinBlockedError,
+    PinNotSetError,
+    PinServicesGoneError,
+    TransportError,
+    WrongPinError,
+)
 from apdu.pins import PinRef, PinState
 from apdu.trace import TRAFFIC
 from simulators.card import CardStore, PowerLoss, SimulatedChip

@@ -61,7 +61,8 @@ def test_openssl_accepts_request_certificate_and_signature(reader0, cards, ca, t
         csr = build_csr(signer, subject_for(identity))  # a second request, for openssl
     pem = serialization.Encoding.PEM
     (tmp_path / "csr.der").write_bytes(csr)
-    checked = openssl("req", "-verify", "-noout", "-inform", "DER", "-in", str(tmp_path / "csr.der"))
+    checked = openssl("req", "-verify", "-noout", "-inform", "DER",
+                      "-in", str(tmp_path / "csr.der"))
     assert checked.returncode == 0 and "verify OK" in (checked.stdout + checked.stderr)
     (tmp_path / "ca.pem").write_bytes(ca.certificate.public_bytes(pem))
     (tmp_path / "cert.pem").write_bytes(result.certificate.public_bytes(pem))

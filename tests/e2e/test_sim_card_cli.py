@@ -23,7 +23,8 @@ ip link set lo up
 sim=$!
 for i in $(seq 200); do grep -q '^ready' {tmp_path}/sim.out && break; sleep 0.05; done
 {py} -m kiosk readers
-{py} -c "import socket; print('vpcd port from outside:', socket.socket().connect_ex(('127.0.0.1', 35963)))"
+{py} -c "import socket; print('vpcd port from outside:', \
+    socket.socket().connect_ex(('127.0.0.1', 35963)))"
 {py} -m kiosk read --reader 0 --no-photo; echo "read0=$?"
 {py} -m kiosk read --reader 1 --no-photo; echo "read1=$?"
 {py} -m kiosk sim remove --reader 1 --control {tmp_path}/ctl.sock

@@ -28,7 +28,7 @@ def sw(response: bytes) -> int:
 def certificate_for(public_key) -> x509.Certificate:
     ca_key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "test")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(public_key).serial_number(1).not_valid_before(now)
             .not_valid_after(now + dt.timedelta(days=1)).sign(ca_key, hashes.SHA256()))

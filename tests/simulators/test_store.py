@@ -20,7 +20,11 @@ def test_commit_is_atomic_and_reload_reads_back(tmp_path, cards):
 
 def test_power_loss_before_a_write_leaves_the_old_content(cards):
     store = CardStore.open(cards.file(6))
-    store.fault_hook = lambda label: (_ for _ in ()).throw(PowerLoss(label)) if label.endswith(":before") else None
+    def cut_before(label):
+        if label.endswith(":before"):
+            raise PowerLoss(label)
+
+    store.fault_hook = cut_before
     store.image.counters["x"] = 1
     with pytest.raises(PowerLoss):
         store.commit("x")
