@@ -20,6 +20,7 @@ from kiosk import paths
 from kiosk.cli_common import EXIT_OK, UsageError
 from kiosk.formatting import national_code_grouped
 from simulators.card import CardImageError, CardStore
+from simulators.card.store import write_card_image
 from simulators.forgery import Forgery, forge
 from simulators.issuer import CSCA_FILE, IssuerPki
 from simulators.pcscd import (
@@ -101,7 +102,7 @@ def cmd_persona_new(args: argparse.Namespace) -> int:
                         fingers=fingers, label=f"persona {seed}: {who.given_name} {who.surname}")
     out = Path(args.out) if args.out else paths.cards_dir() / f"persona-{seed}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(out, image.to_json().encode("utf-8"))
+    write_card_image(out, image)
     letter_path = pin_letter_path(out)
     write_atomically(letter_path, letter.to_json().encode("ascii"))
     code = national_code_grouped(who.national_code)
@@ -122,7 +123,7 @@ def cmd_persona_forge(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read card image {args.image}: {exc}") from exc
     kind = Forgery(args.kind)
     pki = ensure_issuer() if kind is Forgery.EXPIRED_SIGNER else None
-    write_atomically(Path(args.out), forge(image, kind, pki).to_json().encode("utf-8"))
+    write_card_image(Path(args.out), forge(image, kind, pki))
     print(f"forged card image ({kind.value}): {args.out}")
     return EXIT_OK
 
