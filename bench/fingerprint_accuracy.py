@@ -14,14 +14,17 @@ comparisons as non-matches.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
 import multiprocessing as mp
 import os
 import sys
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,7 +55,9 @@ class ImageResult:
 def _agreement(ours_xy: np.ndarray, theirs_xy: np.ndarray) -> float:
     if len(ours_xy) == 0 or len(theirs_xy) == 0:
         return float("nan")
-    d = np.hypot(ours_xy[:, None, 0] - theirs_xy[None, :, 0], ours_xy[:, None, 1] - theirs_xy[None, :, 1])
+    d = np.hypot(
+        ours_xy[:, None, 0] - theirs_xy[None, :, 0], ours_xy[:, None, 1] - theirs_xy[None, :, 1]
+    )
     return float(np.mean(d.min(axis=1) <= 8.0))
 
 
@@ -84,7 +89,9 @@ def _process_finger(job: tuple[int, int, str, bool, str | None]) -> tuple[float,
             if theirs is not None:
                 nbis_n = nbis.minutiae_count(theirs)
                 agree = _agreement(ours_xy, nbis.minutiae_xy(theirs))
-        out.append(ImageResult(ours, refusal, ours_ms, len(ours_xy), theirs, nbis_ms, nbis_n, agree))
+        out.append(
+            ImageResult(ours, refusal, ours_ms, len(ours_xy), theirs, nbis_ms, nbis_n, agree)
+        )
     return gen_s, out
 
 
@@ -98,7 +105,7 @@ def _init_matcher(templates: dict[tuple[int, int], ImageResult]) -> None:
 
 def _compare(chunk: list[tuple[tuple[int, int], tuple[int, int]]]) -> list[tuple[float, ...]]:
     """(our score, our ms, NBIS score, NBIS ms) for (reference, probe) keys."""
-    out = []
+    out: list[tuple[float, ...]] = []
     for ref_key, probe_key in chunk:
         ref, probe = _TEMPLATES[ref_key], _TEMPLATES[probe_key]
         ours, ours_ms = FAILED, float("nan")
@@ -135,7 +142,9 @@ def run(
     base = SEED_RANGES[seed_range]
     level = Difficulty.parse(difficulty)
     if with_nbis and not nbis.available():
-        raise nbis.NbisUnavailable(f"NBIS library missing at {nbis.library_path()}: run `make nbis`")
+        raise nbis.NbisUnavailable(
+            f"NBIS library missing at {nbis.library_path()}: run `make nbis`"
+        )
     ctx = mp.get_context("fork")
     wall0 = time.perf_counter()
     jobs = [(base + f, impressions, level.value, with_nbis, cache) for f in range(fingers)]
@@ -149,7 +158,9 @@ def run(
     t_extract = time.perf_counter() - wall0
 
     genuine_keys = [
-        ((f, a), (f, b)) for f in range(fingers) for a, b in itertools.combinations(range(impressions), 2)
+        ((f, a), (f, b))
+        for f in range(fingers)
+        for a, b in itertools.combinations(range(impressions), 2)
     ]
     impostor_keys = [((f, 0), (g, 0)) for f, g in itertools.combinations(range(fingers), 2)]
     keys = genuine_keys + impostor_keys
@@ -172,10 +183,12 @@ def run(
             "fte": failures / len(images),
             "extract_ms_median": float(np.nanmedian(extract_ms)),
             "match_ms_median": float(np.nanmedian(arr[:, ms_col])),
-            "match_ms_max": float(np.nanmax(arr[:, ms_col])) if np.any(np.isfinite(arr[:, ms_col])) else float("nan"),
+            "match_ms_max": float(np.nanmax(arr[:, ms_col]))
+            if np.any(np.isfinite(arr[:, ms_col]))
+            else float("nan"),
         }
 
-    result = {
+    result: dict[str, Any] = {
         "fingers": fingers,
         "impressions": impressions,
         "difficulty": level.value,
@@ -189,12 +202,16 @@ def run(
         "master_s_median": float(np.median(gen_times)),
         "ours": side(0, 1, sum(r.ours is None for r in images), [r.ours_ms for r in images]),
         "refusals": _count([r.ours_refusal for r in images if r.ours_refusal]),
-        "ours_minutiae_median": float(np.median([r.ours_minutiae for r in images if r.ours])) if any(r.ours for r in images) else 0.0,
+        "ours_minutiae_median": float(np.median([r.ours_minutiae for r in images if r.ours]))
+        if any(r.ours for r in images)
+        else 0.0,
     }
     fmr, fnmr = rates_at(arr[:ng, 0], arr[ng:, 0], MATCH_THRESHOLD)
     result["ours"]["at_match_threshold"] = {"threshold": MATCH_THRESHOLD, "fmr": fmr, "fnmr": fnmr}
     if with_nbis:
-        result["nbis"] = side(2, 3, sum(r.nbis is None for r in images), [r.nbis_ms for r in images])
+        result["nbis"] = side(
+            2, 3, sum(r.nbis is None for r in images), [r.nbis_ms for r in images]
+        )
         result["nbis_minutiae_median"] = float(np.median([r.nbis_minutiae for r in images]))
         result["agreement_with_mindtct"] = float(np.nanmedian([r.agreement for r in images]))
     return result
@@ -209,6 +226,10 @@ def _count(items: list[str]) -> dict[str, int]:
 
 def _pct(x: float) -> str:
     return f"{100 * x:.2f} %"
+
+
+def _fnmr_at(side: dict[str, Any], key: str) -> str:
+    return _pct(side["fnmr_at_fmr"][key])
 
 
 def report(res: dict) -> str:
@@ -226,9 +247,9 @@ def report(res: dict) -> str:
     cols = ["ours"] + (["nbis"] if "nbis" in res else [])
     head = {"ours": "ours (compact card)", "nbis": "MINDTCT+BOZORTH3"}
     lines.append(f"{'':28}" + "".join(f"{head[c]:>22}" for c in cols))
-    rows = [("EER", lambda s: _pct(s["eer"]))]
-    for f in FMR_POINTS:
-        rows.append((f"FNMR @ FMR {f:g}", lambda s, f=f: _pct(s["fnmr_at_fmr"][f"{f:g}"])))
+    rows: list[tuple[str, Callable[[dict[str, Any]], str]]] = [("EER", lambda s: _pct(s["eer"]))]
+    for point in FMR_POINTS:
+        rows.append((f"FNMR @ FMR {point:g}", functools.partial(_fnmr_at, key=f"{point:g}")))
     rows += [
         ("threshold for FMR 1e-4", lambda s: f"{s['threshold_at_fmr']['0.0001']:g}"),
         ("FTE (failure to enrol)", lambda s: _pct(s["fte"])),
@@ -241,7 +262,8 @@ def report(res: dict) -> str:
     at = res["ours"]["at_match_threshold"]
     lines += [
         "",
-        f"ours at MATCH_THRESHOLD={at['threshold']}: FMR {_pct(at['fmr'])}, FNMR {_pct(at['fnmr'])}",
+        f"ours at MATCH_THRESHOLD={at['threshold']}: "
+        f"FMR {_pct(at['fmr'])}, FNMR {_pct(at['fnmr'])}",
         f"refused touches: {res['refusals'] or 'none'}; minutiae per template (median): "
         f"ours {res['ours_minutiae_median']:.0f}"
         + (f", MINDTCT {res['nbis_minutiae_median']:.0f}" if "nbis" in res else ""),

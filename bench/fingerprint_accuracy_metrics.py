@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 FAILED = -1.0
 FMR_POINTS = (1e-2, 1e-3, 1e-4)
@@ -34,10 +35,10 @@ def _rates(genuine: np.ndarray, impostor: np.ndarray) -> tuple[np.ndarray, ...]:
     return thresholds, fmr, fnmr
 
 
-def error_rates(genuine: np.ndarray, impostor: np.ndarray) -> ErrorRates:
-    genuine = np.asarray(genuine, dtype=float)
-    impostor = np.asarray(impostor, dtype=float)
-    t, fmr, fnmr = _rates(genuine, impostor)
+def error_rates(genuine: ArrayLike, impostor: ArrayLike) -> ErrorRates:
+    g_arr = np.asarray(genuine, dtype=float)
+    i_arr = np.asarray(impostor, dtype=float)
+    t, fmr, fnmr = _rates(g_arr, i_arr)
     # EER as FVC2000 defines it: the interval around the crossing of the two curves.
     below = np.nonzero(fnmr <= fmr)[0]
     above = np.nonzero(fnmr >= fmr)[0]
@@ -53,13 +54,13 @@ def error_rates(genuine: np.ndarray, impostor: np.ndarray) -> ErrorRates:
         j = int(np.argmax(fmr <= target))  # thresholds ascend: the first is the best FNMR
         fnmr_at[target] = float(fnmr[j])
         threshold_at[target] = float(t[j])
-    return ErrorRates(len(genuine), len(impostor), eer, fnmr_at, threshold_at)
+    return ErrorRates(len(g_arr), len(i_arr), eer, fnmr_at, threshold_at)
 
 
-def rates_at(genuine: np.ndarray, impostor: np.ndarray, threshold: float) -> tuple[float, float]:
+def rates_at(genuine: ArrayLike, impostor: ArrayLike, threshold: float) -> tuple[float, float]:
     """(FMR, FNMR) at a fixed decision threshold."""
-    genuine = np.asarray(genuine, dtype=float)
-    impostor = np.asarray(impostor, dtype=float)
-    fmr = float(np.mean(impostor >= threshold)) if len(impostor) else 0.0
-    fnmr = float(np.mean(genuine < threshold)) if len(genuine) else 0.0
+    g_arr = np.asarray(genuine, dtype=float)
+    i_arr = np.asarray(impostor, dtype=float)
+    fmr = float(np.mean(i_arr >= threshold)) if len(i_arr) else 0.0
+    fnmr = float(np.mean(g_arr < threshold)) if len(g_arr) else 0.0
     return fmr, fnmr

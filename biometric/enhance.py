@@ -92,9 +92,7 @@ def ridge_period(norm: np.ndarray, mask: np.ndarray) -> float:
     return float(np.clip(1.0 / f, MIN_PERIOD, MAX_PERIOD))
 
 
-def gabor_enhance(
-    norm: np.ndarray, theta: np.ndarray, period: float, pad: int = 16
-) -> np.ndarray:
+def gabor_enhance(norm: np.ndarray, theta: np.ndarray, period: float, pad: int = 16) -> np.ndarray:
     """Even Gabor response tuned to the local ridge direction and the image's period."""
     x = np.pad(norm, pad, mode="reflect")
     h, w = x.shape

@@ -63,7 +63,9 @@ def _find_candidates(skeleton: np.ndarray, mask: np.ndarray) -> list[_Candidate]
     # Only well inside the foreground: the rim and the window edge make fake endings.
     inner = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
     ok = inner > 8
-    cands = [_Candidate(int(y), int(x), MinutiaType.ENDING) for y, x in zip(*np.nonzero((cn == 1) & ok))]
+    cands = [
+        _Candidate(int(y), int(x), MinutiaType.ENDING) for y, x in zip(*np.nonzero((cn == 1) & ok))
+    ]
     cands += [
         _Candidate(int(y), int(x), MinutiaType.BIFURCATION)
         for y, x in zip(*np.nonzero((cn == 3) & ok))

@@ -60,14 +60,12 @@ def assess(image: np.ndarray, ex: Extraction) -> QualityReport:
     else:
         dark = 0.0
     n = len(ex.minutiae)
-    score = 100.0 * min(1.0, area / 0.55) ** 0.5 * min(1.0, clarity / 0.75) * min(
-        1.0, n / 25
-    ) ** 0.5
+    score = (
+        100.0 * min(1.0, area / 0.55) ** 0.5 * min(1.0, clarity / 0.75) * min(1.0, n / 25) ** 0.5
+    )
     score_i = int(round(score))
-    if area < 0.05:
-        fb = CaptureFeedback.NO_FINGER
-    elif area < MIN_AREA:
-        fb = CaptureFeedback.TOO_SMALL
+    if area < MIN_AREA:
+        fb = _why_no_area(image, maps.contrast)
     elif clarity < MIN_CLARITY or score_i < MIN_QUALITY:
         if dark < 0.35:
             fb = CaptureFeedback.TOO_DRY
@@ -80,6 +78,24 @@ def assess(image: np.ndarray, ex: Extraction) -> QualityReport:
     else:
         fb = CaptureFeedback.GOOD
     return QualityReport(score_i, fb, area, clarity, dark, n)
+
+
+def _why_no_area(image: np.ndarray, contrast: np.ndarray) -> CaptureFeedback:
+    """Name the fault when hardly any usable ridge area was found."""
+    top = float(np.percentile(image, 99))
+    touched = float(np.mean(image < top - 25))  # share of the window darker than the platen
+    if touched < 0.03:
+        return CaptureFeedback.NO_FINGER
+    if touched > 0.5:  # the finger covered the window, but left no ridges to read
+        level = 0.5 * (top + float(np.percentile(image, 5)))
+        return (
+            CaptureFeedback.TOO_WET
+            if float(np.mean(image < level)) > 0.85
+            else CaptureFeedback.UNCLEAR
+        )
+    if float(np.percentile(contrast, 95)) < 20:  # faint marks only: parched skin
+        return CaptureFeedback.TOO_DRY
+    return CaptureFeedback.TOO_SMALL
 
 
 def require_quality(report: QualityReport) -> QualityReport:

@@ -14,6 +14,9 @@ ordinary unattended kiosk, not a lab: per touch it draws
 - partial contact: in one touch of four one side or the tip of the pad is lifted;
 - sensor: blur 0.5-1.1 px, noise sigma 5-11 grey levels, then 16 grey levels (4 bits).
 
+At every level the fingers themselves are the same: a realistic minutiae density, and
+creases (permanent white lines cutting ridges) on about 30 % of fingers.
+
 EASY is a careful, centred, clean touch; HARD is FVC2004-like: large rotation and shift,
 strong distortion, extreme skin.
 """

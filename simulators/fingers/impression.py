@@ -52,8 +52,11 @@ def _impression_rng(finger: Finger, impression_seed: int, salt: int) -> np.rando
 
 
 def _draw(rng: np.random.Generator, prof: ImpressionProfile) -> tuple[Placement, Skin]:
-    rot = float(np.clip(rng.normal(0, prof.rotation_sigma_deg), -prof.rotation_max_deg,
-                        prof.rotation_max_deg))
+    rot = float(
+        np.clip(
+            rng.normal(0, prof.rotation_sigma_deg), -prof.rotation_max_deg, prof.rotation_max_deg
+        )
+    )
     shift = (
         float(rng.uniform(-prof.shift_max_px[0], prof.shift_max_px[0])),
         float(rng.uniform(-prof.shift_max_px[1], prof.shift_max_px[1])),
@@ -95,8 +98,9 @@ def render_impression(finger: Finger, impression_seed: int, difficulty: Difficul
     return _render(finger, placement, skin, rng)
 
 
-def _contact(finger: Finger, mx: np.ndarray, my: np.ndarray, skin: Skin,
-             rng: np.random.Generator) -> np.ndarray:
+def _contact(
+    finger: Finger, mx: np.ndarray, my: np.ndarray, skin: Skin, rng: np.random.Generator
+) -> np.ndarray:
     """Soft 0..1 map of where the pad touches the platen."""
     ax, ay = finger.pad_axes
     ex = (mx - finger.pad_center[0]) / (ax * skin.contact_scale)
@@ -112,12 +116,14 @@ def _contact(finger: Finger, mx: np.ndarray, my: np.ndarray, skin: Skin,
     return contact
 
 
-def _render(finger: Finger, placement: Placement, skin: Skin,
-            rng: np.random.Generator) -> np.ndarray:
+def _render(
+    finger: Finger, placement: Placement, skin: Skin, rng: np.random.Generator
+) -> np.ndarray:
     h, w = SENSOR_HEIGHT, SENSOR_WIDTH
     mx, my = sample_grid(placement, finger.anchor, rng)
     ridge = ndimage.map_coordinates(finger.ridges, [my, mx], order=1, mode="constant", cval=0.0)
     contact = _contact(finger, mx, my, skin, rng)
+    crease = ndimage.map_coordinates(finger.creases, [my, mx], order=1, mode="constant", cval=0.0)
 
     dry = max(-skin.moisture, 0.0)
     wet = max(skin.moisture, 0.0)
@@ -138,6 +144,8 @@ def _render(finger: Finger, placement: Placement, skin: Skin,
         blobs = smooth_noise(rng, (h, w), 25.0)
         fill = np.clip((blobs - (1.0 - 0.9 * wet)) / 0.15, 0.0, 1.0)
         ink = np.maximum(ink, 0.85 * fill)
+    # Creases show as white lines; a hard press flattens them a little.
+    ink *= 1.0 - crease * (0.95 - 0.35 * skin.pressure)
     ink *= contact
     shade = 1.0 + 0.05 * smooth_noise(rng, (h, w), 150.0)
     img = skin.background * shade - skin.contrast * ink

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from simulators.fingers.creases import crease_map
 from simulators.fingers.difficulty import Difficulty
 from simulators.fingers.orientation import (
     PatternClass,
@@ -28,7 +29,7 @@ from simulators.fingers.ridges import grow_ridges
 MASTER_HEIGHT = 400
 MASTER_WIDTH = 352
 # Bump when the generator's output changes, so stale disk caches are ignored.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MM_PER_PIXEL = 25.4 / 500
 MINUTIAE_PER_MM2 = (0.19, 0.30)
 _SEED_DOMAIN = 0x5F1A_6E12
@@ -45,6 +46,7 @@ class Finger:
     ridges: np.ndarray  # float32 (MASTER_HEIGHT, MASTER_WIDTH), ridge crests at +1
     pad_center: tuple[float, float]  # (x, y) of the pad ellipse
     pad_axes: tuple[float, float]  # semi-axes (x, y) of the pad ellipse
+    creases: np.ndarray  # float32 0..1, same shape as ridges: where the skin is folded
 
     @classmethod
     def generate(cls, finger_seed: int, cache_dir: Path | str | None = None) -> Finger:
@@ -107,6 +109,7 @@ def build_finger(finger_seed: int) -> Finger:
     ridges = grow_ridges(rng, theta, period, target_defects=target, region=pad)
     # Stored at 8 bits so a finger read back from the disk cache is bit-identical.
     ridges = (np.round(ridges * 127.0) / 127.0).astype(np.float32)
+    creases = (np.round(crease_map(rng, h, w) * 255.0) / 255.0).astype(np.float32)
     return Finger(
         seed=finger_seed,
         pattern=points.pattern,
@@ -115,6 +118,7 @@ def build_finger(finger_seed: int) -> Finger:
         ridges=ridges,
         pad_center=pad_center,
         pad_axes=pad_axes,
+        creases=creases,
     )
 
 
@@ -136,6 +140,7 @@ def _load_or_generate(finger_seed: int, cache_dir: Path) -> Finger:
     np.savez(
         tmp,
         ridges=np.round(finger.ridges * 127).astype(np.int8),
+        creases=np.round(finger.creases * 255).astype(np.uint8),
         meta=np.array(
             [finger.ridge_period, *finger.pad_center, *finger.pad_axes], dtype=np.float64
         ),
@@ -163,4 +168,5 @@ def _from_npz(finger_seed: int, path: Path) -> Finger:
             ridges=data["ridges"].astype(np.float32) / 127.0,
             pad_center=(float(meta[1]), float(meta[2])),
             pad_axes=(float(meta[3]), float(meta[4])),
+            creases=data["creases"].astype(np.float32) / 255.0,
         )

@@ -43,9 +43,7 @@ class SingularPoints:
     deltas: tuple[tuple[float, float], ...]
 
 
-def choose_singular_points(
-    rng: np.random.Generator, width: int, height: int
-) -> SingularPoints:
+def choose_singular_points(rng: np.random.Generator, width: int, height: int) -> SingularPoints:
     """Place cores and deltas for a randomly drawn class, around the pad's centre."""
     classes = list(CLASS_WEIGHTS)
     weights = np.array([CLASS_WEIGHTS[c] for c in classes])
@@ -60,9 +58,7 @@ def choose_singular_points(
     elif pattern in (PatternClass.LEFT_LOOP, PatternClass.RIGHT_LOOP):
         side = 1.0 if pattern is PatternClass.LEFT_LOOP else -1.0
         cores.append((cx - side * rng.uniform(0, 25), cy))
-        deltas.append(
-            (cx + side * rng.uniform(70, 120), cy + rng.uniform(80, 135))
-        )
+        deltas.append((cx + side * rng.uniform(70, 120), cy + rng.uniform(80, 135)))
     elif pattern is PatternClass.WHORL:
         sep = rng.uniform(12, 40)
         tilt = rng.uniform(-0.9, 0.9) + np.pi / 2
@@ -93,9 +89,7 @@ def _warped_arg(
     return a
 
 
-def smooth_noise(
-    rng: np.random.Generator, shape: tuple[int, int], scale: float
-) -> np.ndarray:
+def smooth_noise(rng: np.random.Generator, shape: tuple[int, int], scale: float) -> np.ndarray:
     """Zero-mean, unit-peak smooth random field with correlation length ``scale`` pixels."""
     step = max(int(scale // 4), 1)
     small = rng.standard_normal((shape[0] // step + 2, shape[1] // step + 2))
