@@ -24,7 +24,7 @@ from apdu.biometric_profile import (
 from apdu.command import CommandApdu
 from apdu.constants import SW, Ins
 from apdu.errors import TlvError
-from biometric.compact import decode_compact
+from biometric.compact import MinutiaeOrder, decode_compact
 from biometric.errors import BiometricError
 from biometric.matcher import match
 from simulators.card.files import select_application_required
@@ -86,9 +86,7 @@ def _probe(chip: SimulatedChip, data: bytes) -> bytes:
     return minutiae
 
 
-def _order(image: CardImage):  # noqa: ANN202 - MinutiaeOrder
-    from biometric.compact import MinutiaeOrder
-
+def _order(image: CardImage) -> MinutiaeOrder:
     return MinutiaeOrder(image.counters[BIO_ORDER])
 
 
