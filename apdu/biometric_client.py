@@ -22,22 +22,24 @@ from apdu.errors import (
 from apdu.pins import RRC_NEW_PIN_ONLY, PinRef, encode_pin
 
 if TYPE_CHECKING:
-    from apdu.client import NidCard
+    from apdu.session import CardSession as _Session
+else:
+    _Session = object
 
 VERIFY_BIOMETRIC = Ins.VERIFY + 1  # odd INS: data in BER-TLV (ISO/IEC 7816-11)
 
 
-class BiometricOperations:
+class BiometricOperations(_Session):
     """Mixed into :class:`apdu.client.NidCard`."""
 
-    def biometric_info(self: NidCard) -> list[BiometricInfo]:
+    def biometric_info(self) -> list[BiometricInfo]:
         """The enrolled fingers and how the card wants probes built (the BIT group)."""
         self.select_application()
         raw = self.call(CommandApdu(0x00, Ins.GET_DATA, TAG_BIT_GROUP >> 8, TAG_BIT_GROUP & 0xFF,
                                     ne=256), "GET DATA BIT")
         return decode_bit_group(raw)
 
-    def finger_tries_left(self: NidCard, reference: int) -> int | None:
+    def finger_tries_left(self, reference: int) -> int | None:
         """Tries left for finger verification, spending none; None if matched already."""
         self.select_application()
         response = self.send(CommandApdu(0x00, VERIFY_BIOMETRIC, 0x00, reference),
@@ -49,7 +51,7 @@ class BiometricOperations:
             raise error_for_sw(response.sw, b"", "VERIFY finger")
         return left
 
-    def verify_finger(self: NidCard, reference: int, probe_template: bytes) -> None:
+    def verify_finger(self, reference: int, probe_template: bytes) -> None:
         """Send a compact card template; the card's matcher decides."""
         self.select_application()
         command = CommandApdu(0x00, VERIFY_BIOMETRIC, 0x00, reference,
@@ -63,7 +65,7 @@ class BiometricOperations:
             raise BiometricBlockedError()
         raise error_for_sw(response.sw, b"", "VERIFY finger")
 
-    def reset_pin_by_finger(self: NidCard, ref: PinRef, new_pin: str) -> None:
+    def reset_pin_by_finger(self, ref: PinRef, new_pin: str) -> None:
         """"Forgot my PIN": after a finger match in this session, set a new PIN, no PUK."""
         data = encode_pin(new_pin, ref)
         self.select_application()

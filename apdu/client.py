@@ -70,7 +70,7 @@ class NidCard(PinOperations, BiometricOperations, SignatureOperations):
         self.extended = caps.extended_length
         self._stack = build_stack(transport, caps.extended_length)
         self._bottom = _find_bottom(self._stack)
-        self._signature_environment: object | None = None  # algorithm set by MSE, if any
+        self._signature_environment = None
 
     @classmethod
     def connect(cls, reader: str | int | None = None) -> NidCard:

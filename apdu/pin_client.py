@@ -26,7 +26,9 @@ from apdu.pins import (
 )
 
 if TYPE_CHECKING:
-    from apdu.client import NidCard
+    from apdu.session import CardSession as _Session
+else:
+    _Session = object
 
 
 def _raise_for(response: ResponseApdu, ref: PinRef, what: str,
@@ -47,17 +49,17 @@ def _raise_for(response: ResponseApdu, ref: PinRef, what: str,
     raise error_for_sw(sw, response.data, what)
 
 
-class PinOperations:
+class PinOperations(_Session):
     """Mixed into :class:`apdu.client.NidCard`."""
 
-    def pin_status(self: NidCard) -> dict[PinRef, PinStatus]:
+    def pin_status(self) -> dict[PinRef, PinStatus]:
         """Every reference's tries and state in one APDU, spending no try."""
         self.select_application()
         raw = self.call(CommandApdu(0x00, Ins.GET_DATA, TAG_PIN_STATUS >> 8,
                                     TAG_PIN_STATUS & 0xFF, ne=256), "GET DATA PIN status")
         return decode_status(raw)
 
-    def tries_left(self: NidCard, ref: PinRef) -> int | None:
+    def tries_left(self, ref: PinRef) -> int | None:
         """VERIFY with no data: the tries left, spending none; None if verified already."""
         self.select_application()
         response = self.send(CommandApdu(0x00, Ins.VERIFY, 0x00, ref), f"VERIFY {ref.name}")
@@ -68,12 +70,12 @@ class PinOperations:
             _raise_for(response, ref, f"VERIFY {ref.name}")
         return left or 0
 
-    def verify_pin(self: NidCard, ref: PinRef, pin: str) -> None:
+    def verify_pin(self, ref: PinRef, pin: str) -> None:
         command = CommandApdu(0x00, Ins.VERIFY, 0x00, ref, encode_pin(pin, ref), sensitive=True)
         self.select_application()
         _raise_for(self.send(command, f"VERIFY {ref.name}"), ref, f"VERIFY {ref.name}")
 
-    def change_pin(self: NidCard, ref: PinRef, old: str, new: str) -> None:
+    def change_pin(self, ref: PinRef, old: str, new: str) -> None:
         data = encode_pin(old, ref) + encode_pin(new, ref)
         self.select_application()
         command = CommandApdu(0x00, Ins.CHANGE_REFERENCE_DATA, CRD_OLD_AND_NEW, ref, data,
@@ -83,7 +85,7 @@ class PinOperations:
             raise PinServicesGoneError(ref.name)
         _raise_for(response, ref, f"CHANGE REFERENCE DATA {ref.name}")
 
-    def set_initial_pin2(self: NidCard, new: str) -> None:
+    def set_initial_pin2(self, new: str) -> None:
         """First PIN2, during signature activation; PIN1 must be verified in this session."""
         self.select_application()
         command = CommandApdu(0x00, Ins.CHANGE_REFERENCE_DATA, CRD_NEW_ONLY, PinRef.PIN2,
@@ -91,7 +93,7 @@ class PinOperations:
         _raise_for(self.send(command, "CHANGE REFERENCE DATA PIN2"), PinRef.PIN2,
                    "CHANGE REFERENCE DATA PIN2")
 
-    def unblock_pin(self: NidCard, ref: PinRef, puk: str, new: str) -> None:
+    def unblock_pin(self, ref: PinRef, puk: str, new: str) -> None:
         """RESET RETRY COUNTER with the PUK and a new PIN."""
         data = encode_pin(puk, PinRef.PUK) + encode_pin(new, ref)
         self.select_application()

@@ -32,7 +32,9 @@ from apdu.profile import (
 )
 
 if TYPE_CHECKING:
-    from apdu.client import NidCard
+    from apdu.session import CardSession as _Session
+else:
+    _Session = object
 
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
 
@@ -65,10 +67,12 @@ def parse_public_key(raw: bytes) -> ec.EllipticCurvePublicKey | rsa.RSAPublicKey
         raise ProfileError(f"public key template is malformed: {exc}") from exc
 
 
-class SignatureOperations:
+class SignatureOperations(_Session):
     """Mixed into :class:`apdu.client.NidCard`."""
 
-    def activate_card(self: NidCard) -> None:
+    _signature_environment: SignatureAlgorithmRef | None = None  # set by MSE, per session
+
+    def activate_card(self) -> None:
         """ACTIVATE FILE: delivery at the office (holder verified by finger or PIN1 first)."""
         self.select_application()
         response = self.send(CommandApdu(0x00, Ins.ACTIVATE_FILE, 0x00, 0x00), "ACTIVATE")
@@ -76,7 +80,7 @@ class SignatureOperations:
             raise NotVerifiedError("the holder (finger or PIN1)")
         response.check("ACTIVATE")
 
-    def signature_status(self: NidCard) -> SignatureStatus:
+    def signature_status(self) -> SignatureStatus:
         self.select_application()
         raw = self.call(CommandApdu(0x00, Ins.GET_DATA, Tag.SIGNATURE_STATUS >> 8,
                                     Tag.SIGNATURE_STATUS & 0xFF, ne=256), "GET DATA signature")
@@ -89,7 +93,7 @@ class SignatureOperations:
         return SignatureStatus(state, algorithm)
 
     def generate_signature_key(
-        self: NidCard, algorithm: SignatureAlgorithmRef, redo: bool = False
+        self, algorithm: SignatureAlgorithmRef, redo: bool = False
     ) -> ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
         """Generate the key pair on the card (PIN1 verified first); returns the public key."""
         self.select_application()
@@ -103,12 +107,12 @@ class SignatureOperations:
         except SecurityStatusNotSatisfiedError as exc:
             raise NotVerifiedError("PIN1") from exc
 
-    def read_signature_public_key(self: NidCard) -> ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
+    def read_signature_public_key(self) -> ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
         self.select_application()
         command = CommandApdu(0x00, Ins.GENERATE_ASYMMETRIC_KEY_PAIR, 0x81, 0x00, ne=65536)
         return parse_public_key(self.call(command, "READ PUBLIC KEY"))
 
-    def read_signature_certificate(self: NidCard) -> x509.Certificate | None:
+    def read_signature_certificate(self) -> x509.Certificate | None:
         self.select_application()
         try:
             raw = self.read_file(EF_SIG_CERT)
@@ -122,7 +126,7 @@ class SignatureOperations:
             raise ProfileError(f"the signature certificate on the card is malformed: {exc}") \
                 from exc
 
-    def write_signature_certificate(self: NidCard, certificate: x509.Certificate) -> None:
+    def write_signature_certificate(self, certificate: x509.Certificate) -> None:
         from cryptography.hazmat.primitives.serialization import Encoding
 
         self.select_application()
@@ -131,7 +135,7 @@ class SignatureOperations:
                               certificate.public_bytes(Encoding.DER))
         self.call(command, "PUT DATA certificate")
 
-    def sign_digest(self: NidCard, digest: bytes,
+    def sign_digest(self, digest: bytes,
                     algorithm: SignatureAlgorithmRef | None = None) -> bytes:
         """PSO COMPUTE DIGITAL SIGNATURE over a SHA-256 digest (PIN2 verified).
 

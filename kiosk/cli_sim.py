@@ -193,12 +193,12 @@ def cmd_sim_card(args: argparse.Namespace) -> int:
     try:
         for slot, image in enumerate(images):
             try:
-                simulator.insert(slot, image)
+                chip = simulator.insert(slot, image)
             except ControlError as exc:
                 raise UsageError(str(exc)) from exc
             if not _wait_until_pcsc_sees(slot):
                 raise UsageError("pcscd did not see the card within 10 s")
-            print(f"card in Virtual PCD 00 {slot:02d}: {simulator.readers[slot].chip.image.label}")
+            print(f"card in Virtual PCD 00 {slot:02d}: {chip.image.label}")
         print(f"ready; control socket {simulator.control_path}; Ctrl-C stops", flush=True)
         stop.wait()
     finally:

@@ -26,7 +26,7 @@ logger = logging.getLogger("nidkiosk.sim.vpcd")
 
 VPCD_BASE_PORT = 35963
 CTRL_OFF, CTRL_ON, CTRL_RESET, CTRL_ATR = 0x00, 0x01, 0x02, 0x04
-_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
 
 class _FrameReader:
@@ -39,7 +39,7 @@ class _FrameReader:
 
     def _fill(self) -> bool:
         chunk = self.sock.recv(65538)
-        if self.quickack:
+        if self.quickack and _QUICKACK is not None:
             self.sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
         if not chunk:
             return False

@@ -25,6 +25,7 @@ from simulators.card.store import CardStore, PowerLoss
 logger = logging.getLogger("nidkiosk.sim.card")
 
 Handler = Callable[["SimulatedChip", CommandApdu], bytes]
+HandlerTable = dict[int, Handler]
 
 # Instructions whose data may arrive in a command chain (CLA bit 0x10).
 CHAINABLE = {
@@ -50,7 +51,7 @@ class Session:
 class SimulatedChip:
     """One card. Thread-compatible: the bridge serialises calls per card."""
 
-    handlers: dict[int, Handler] = {}
+    handlers: HandlerTable = {}
 
     def __init__(self, store: CardStore) -> None:
         self.store = store
@@ -122,10 +123,10 @@ class SimulatedChip:
             raise CardStatus(SW.INS_NOT_SUPPORTED)
         if self.image.lifecycle == Lifecycle.TERMINATED and command.ins != Ins.SELECT:
             raise CardStatus(SW.CONDITIONS_NOT_SATISFIED)
-        command = self._assemble_chain(command)
-        if command is None:
+        assembled = self._assemble_chain(command)
+        if assembled is None:
             return b""
-        return handler(self, command)
+        return handler(self, assembled)
 
     def _assemble_chain(self, command: CommandApdu) -> CommandApdu | None:
         header = (command.ins, command.p1, command.p2)
@@ -163,10 +164,5 @@ def _sw(sw: int) -> bytes:
     return sw.to_bytes(2, "big")
 
 
-SimulatedChip.handlers.update(files.HANDLERS)
-SimulatedChip.handlers.update(security.HANDLERS)
-SimulatedChip.handlers.update(pins.HANDLERS)
-SimulatedChip.handlers.update(data.HANDLERS)
-SimulatedChip.handlers.update(signature.HANDLERS)
-SimulatedChip.handlers.update(lifecycle.HANDLERS)
-SimulatedChip.handlers.update(biometric.HANDLERS)
+for _module in (files, security, pins, data, signature, lifecycle, biometric):
+    SimulatedChip.handlers.update({int(ins): fn for ins, fn in _module.HANDLERS.items()})

@@ -186,8 +186,8 @@ def reset_retry_counter(chip: SimulatedChip, command: CommandApdu) -> bytes:
         if HOLDER_VERIFIED not in chip.session.verified:
             raise CardStatus(SW.SECURITY_STATUS_NOT_SATISFIED)
         if command.p1 == RRC_NEW_PIN_ONLY:
-            (new,) = _blocks(command.data, 1, (ref,))
-            set_reference(image, ref, new)
+            (chosen,) = _blocks(command.data, 1, (ref,))
+            set_reference(image, ref, chosen)
         else:
             if command.data:
                 raise CardStatus(SW.WRONG_LENGTH)
@@ -198,6 +198,7 @@ def reset_retry_counter(chip: SimulatedChip, command: CommandApdu) -> bytes:
     if command.p1 not in (RRC_PUK_AND_NEW_PIN, RRC_PUK_ONLY):
         raise CardStatus(SW.INCORRECT_P1P2)
     _require_usable(image, PinRef.PUK)
+    new: bytes | None
     if command.p1 == RRC_PUK_AND_NEW_PIN:
         puk, new = _blocks(command.data, 2, (PinRef.PUK, ref))
     else:
