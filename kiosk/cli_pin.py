@@ -25,7 +25,7 @@ from apdu.errors import (
 from apdu.pins import PinRef, PinState, PinStatus
 from apdu.profile import DATA_GROUP_FILES, DataGroup
 from kiosk.cli_common import EXIT_CARD, EXIT_OK, EXIT_VERIFICATION, UsageError
-from kiosk.pin_policy import Holder, PinPolicyError, check_new_pin
+from kiosk.pin_policy import Holder, PinPolicyError, check_new_pin, normalize_pin
 
 MAX_POLICY_ATTEMPTS = 3
 REISSUE = "have the card reissued at an office (card reissue service)"
@@ -173,8 +173,6 @@ def cmd_pin_change(args: argparse.Namespace) -> int:
 
 def check_current(text: str) -> str:
     """A current PIN as typed, digits folded to ASCII (it need not pass the new-PIN rules)."""
-    from kiosk.pin_policy import normalize_pin
-
     pin = normalize_pin(text)
     if not pin.isascii() or not pin.isdigit():
         raise UsageError("a PIN is made of digits only")
