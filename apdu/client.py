@@ -18,7 +18,6 @@ from apdu.biometric_client import BiometricOperations
 from apdu.command import EXTENDED_MAX_NE, SHORT_MAX_NE, CommandApdu, ResponseApdu
 from apdu.constants import SW, Ins
 from apdu.errors import ApduError, ProfileError, TlvError, error_for_sw
-from apdu.identity import Address, Identity
 from apdu.pcsc import PcscContext
 from apdu.pin_client import PinOperations
 from apdu.processors import TransportProcessor, build_stack
@@ -36,6 +35,7 @@ from apdu.profile import (
 from apdu.security_object import parse_sod
 from apdu.signature_client import SignatureOperations
 from apdu.transport import Transport
+from citizen.identity import Address, Identity
 
 MAX_FILE_SIZE = 65536
 

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from apdu import tlv
 from apdu.errors import ProfileError, TlvError
-from apdu.identity import (
-    Address,
-    Gender,
-    Identity,
-    IdentityDataError,
-    format_jalali,
-    parse_jalali,
-)
 from apdu.profile import DATA_GROUP_FILES, EF_COM, LDS_VERSION, DataGroup, Tag
+from citizen.errors import CitizenDataError
+from citizen.identity import Address, Gender, Identity
+from citizen.jalali import format_jalali, parse_jalali
 
 _TEXT_FIELDS = (
     (Tag.GIVEN_NAME, "given_name"),
@@ -67,7 +62,7 @@ def decode_identity(raw: bytes) -> Identity:
         for tag, attr in _DATE_FIELDS:
             fields[attr] = parse_jalali(_text(children, tag, "DG1"))
         fields["gender"] = Gender(_text(children, Tag.GENDER, "DG1"))
-    except (IdentityDataError, ValueError) as exc:
+    except (CitizenDataError, ValueError) as exc:
         raise ProfileError(f"DG1: {exc}") from exc
     return Identity(**fields)  # type: ignore[arg-type]
 

@@ -82,7 +82,8 @@ def main() -> None:
                   f"median {statistics.median(activations) * 1000:.0f} ms over "
                   f"{args.activations}")
             print(f"  signatures through pcscd: {card_rate:,.0f} /s "
-                  f"({per_signature} APDU{'s' if per_signature != 1 else ''} each); software key, same run: {soft_rate:,.0f} /s; "
+                  f"({per_signature} APDU{'s' if per_signature != 1 else ''} each); "
+                  f"software key, same run: {soft_rate:,.0f} /s; "
                   f"ratio {card_rate / soft_rate:.2f}")
     ca.close()
 

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 from apdu.atomic import write_atomically
-from apdu.identity import Gender
 from apdu.pcsc import list_readers
+from citizen.identity import Gender
 from kiosk import paths
 from kiosk.cli_common import EXIT_OK, UsageError
 from kiosk.formatting import national_code_grouped

@@ -6,7 +6,7 @@ import jdatetime
 
 from apdu.authenticity import AuthenticityReport, Verdict
 from apdu.client import CardContents
-from apdu.identity import Gender
+from citizen.identity import Gender
 
 JALALI_MONTHS = (
     "فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور",

@@ -11,8 +11,8 @@ from enum import Enum
 
 import jdatetime
 
-from apdu.identity import normalize_digits
 from apdu.pins import PIN_RULES, PinRef
+from citizen.digits import normalize_digits
 
 
 class PinPolicyError(ValueError):

@@ -22,7 +22,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from apdu.identity import Identity
+from citizen.identity import Identity
 from signing import ca_profile
 from signing.ca_store import AuthorityRecord, CaStore
 from signing.csr import national_code_of, subject_for

@@ -21,7 +21,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from apdu.identity import Identity, validate_national_code
+from citizen.identity import Identity
+from citizen.national_code import validate_national_code
 from signing.signer import DigestSigner, sign_message
 
 SEMANTICS_PREFIX = "PNOIR-"

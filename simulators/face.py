@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageFilter
 
-from apdu.identity import Gender
+from citizen.identity import Gender
 
 WIDTH, HEIGHT = 413, 531
 """35 × 45 mm at 300 dpi, the ICAO / Iranian ID photo format."""

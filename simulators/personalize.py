@@ -14,9 +14,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from apdu import datagroups
 from apdu.biometric_profile import BIO_MAX_TRIES
-from apdu.identity import Address, Identity
 from apdu.pins import PinRef, encode_pin
 from apdu.profile import DATA_GROUP_FILES, EF_COM, EF_SOD, DataGroup, Lifecycle
+from citizen.identity import Address, Identity
 from simulators.card import biometric
 from simulators.card.image import CardImage
 from simulators.card.pins import SALT_SECRET, set_reference

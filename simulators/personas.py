@@ -29,14 +29,8 @@ from dataclasses import dataclass
 
 import jdatetime
 
-from apdu.identity import (
-    Address,
-    Gender,
-    Identity,
-    national_code_check_digit,
-    validate_national_code,
-    validate_postal_code,
-)
+from citizen.identity import Address, Gender, Identity, validate_postal_code
+from citizen.national_code import national_code_check_digit, validate_national_code
 from simulators.face import face_photo_jpeg
 
 MIN_AGE, MAX_AGE = 15, 85

@@ -1,10 +1,7 @@
-"""Suite-wide set-up: the whole run lives in private namespaces with its own pcscd.
+"""Suite-wide set-up that needs no privileges: a private home, the test issuer, cards.
 
-Entering the namespaces happens in ``pytest_configure``, in the main thread before
-any other thread exists (``unshare`` of the mount namespace needs that). From then
-on this process, and every subprocess it starts, sees an empty /run/pcscd and a
-network with only loopback: nothing here touches a pcscd the machine runs, and no
-reader port is reachable from outside.
+Everything here runs as any user. The end-to-end tests through a real pcscd live in
+``tests/e2e``, whose conftest enters private namespaces (that part needs root).
 """
 
 from __future__ import annotations
@@ -13,20 +10,15 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from apdu.pcsc import list_readers
 from simulators.card import CardStore, SimulatedChip
 from simulators.enrolment import enrol_persona
 from simulators.issuer import CSCA_FILE, IssuerPki
-from simulators.pcscd import PcscdProcess, enter_private_namespaces
 from simulators.personalize import PinLetter, personalize
 from simulators.personas import generate_persona
-from simulators.service import CardSimulator
-from simulators.vpcd import VirtualReaders
 
 REPO = Path(__file__).resolve().parent.parent
 NIDKIOSK = [sys.executable, "-m", "kiosk"]
@@ -34,12 +26,6 @@ KNOWN_PINS = PinLetter("246810", "13579024")  # the PIN letter of every test car
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if os.geteuid() != 0:
-        raise pytest.UsageError(
-            "the suite runs its own pcscd in private namespaces and needs root "
-            "(CI runs as root; locally: sudo make test)"
-        )
-    enter_private_namespaces()
     home = Path(tempfile.mkdtemp(prefix="nidkiosk-test-home-"))
     os.environ["NIDKIOSK_HOME"] = str(home)
 
@@ -89,41 +75,6 @@ class CardFactory:
 @pytest.fixture(scope="session")
 def cards(issuer: IssuerPki, tmp_path_factory: pytest.TempPathFactory) -> CardFactory:
     return CardFactory(issuer, tmp_path_factory.mktemp("cards"))
-
-
-@pytest.fixture(scope="session")
-def pcscd() -> Iterator[PcscdProcess]:
-    daemon = PcscdProcess.start()
-    yield daemon
-    daemon.stop()
-
-
-@pytest.fixture(scope="session")
-def simulator(pcscd: PcscdProcess, home: Path) -> Iterator[CardSimulator]:
-    """Both virtual readers, driven in-process, with the control socket the CLI uses."""
-    sim = CardSimulator(VirtualReaders(), home / "run" / "sim-card.sock")
-    yield sim
-    sim.stop()
-
-
-def wait_for_card(reader_index: int, present: bool = True, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        readers = list_readers()
-        if len(readers) > reader_index and readers[reader_index][1] == present:
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"reader {reader_index} did not become {'full' if present else 'empty'}")
-
-
-@pytest.fixture
-def reader0(simulator: CardSimulator) -> Iterator[CardSimulator]:
-    """Slot 0 emptied after the test, whatever it inserted."""
-    yield simulator
-    for index in range(2):
-        simulator.remove(index)
-    for index in range(2):
-        wait_for_card(index, present=False)
 
 
 @pytest.fixture(scope="session")

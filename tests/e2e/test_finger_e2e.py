@@ -18,7 +18,8 @@ from biometric.compact import MinutiaeOrder
 from biometric.sensor import FingerprintSensor
 from simulators.enrolment import touch
 from simulators.sensor import ProvidedImage
-from tests.conftest import KNOWN_PINS, NIDKIOSK, REPO, wait_for_card
+from tests.conftest import KNOWN_PINS, NIDKIOSK, REPO
+from tests.e2e.conftest import wait_for_card
 
 pytestmark = pytest.mark.slow
 SEED = 90  # the holder

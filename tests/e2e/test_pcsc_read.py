@@ -14,7 +14,8 @@ from apdu.errors import CardRemovedError, NoCardError, TransportError
 from apdu.events import CardEventKind, CardMonitor
 from apdu.pcsc import list_readers
 from simulators.forgery import Forgery, forge
-from tests.conftest import NIDKIOSK, REPO, wait_for_card
+from tests.conftest import NIDKIOSK, REPO
+from tests.e2e.conftest import wait_for_card
 
 pytestmark = pytest.mark.slow
 

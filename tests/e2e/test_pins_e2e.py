@@ -23,7 +23,8 @@ from apdu.errors import (
 from apdu.pins import PinRef, PinState
 from apdu.trace import TRAFFIC
 from simulators.card import CardStore, PowerLoss, SimulatedChip
-from tests.conftest import KNOWN_PINS, NIDKIOSK, REPO, wait_for_card
+from tests.conftest import KNOWN_PINS, NIDKIOSK, REPO
+from tests.e2e.conftest import wait_for_card
 
 pytestmark = pytest.mark.slow
 PIN1, PUK = KNOWN_PINS.pin1, KNOWN_PINS.puk

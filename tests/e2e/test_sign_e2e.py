@@ -15,7 +15,8 @@ from signing.ca import Fault, LocalCertificateAuthority
 from signing.card_signer import CardDigestSigner
 from signing.csr import build_csr, subject_for
 from simulators.card import CardStore, PowerLoss, SimulatedChip
-from tests.conftest import KNOWN_PINS, NIDKIOSK, REPO, wait_for_card
+from tests.conftest import KNOWN_PINS, NIDKIOSK, REPO
+from tests.e2e.conftest import wait_for_card
 
 pytestmark = pytest.mark.slow
 PIN2 = "975310"

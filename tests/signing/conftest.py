@@ -8,7 +8,7 @@ from pathlib import Path
 import jdatetime
 import pytest
 
-from apdu.identity import Gender, Identity
+from citizen.identity import Gender, Identity
 from signing.ca import LocalCertificateAuthority
 from signing.signer import SignatureAlgorithm, SoftwareSigner
 from tests.signing.helpers import KeyRing

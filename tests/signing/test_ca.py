@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from apdu.identity import Identity
+from citizen.identity import Identity
 from signing.ca import Fault, LocalCertificateAuthority
 from signing.ca_store import DATABASE_FILE
 from signing.csr import build_csr, subject_for

@@ -13,7 +13,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from apdu.identity import Identity
+from citizen.identity import Identity
 from signing.ca import Fault, LocalCertificateAuthority
 from signing.cms import VerificationFailure, sign_detached, verify_detached
 from signing.csr import build_csr, subject_for

@@ -10,7 +10,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
-from apdu.identity import Identity, InvalidNationalCode
+from citizen.errors import InvalidNationalCode
+from citizen.identity import Identity
 from signing.csr import build_csr, national_code_of, subject_for
 from signing.signer import SoftwareSigner
 from tests.signing.helpers import openssl

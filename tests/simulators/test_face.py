@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from apdu.identity import Gender
+from citizen.identity import Gender
 from simulators.face import HEIGHT, MAX_JPEG_BYTES, MIN_JPEG_BYTES, WIDTH, face_photo_jpeg
 
 

@@ -15,15 +15,10 @@ import jdatetime
 import pytest
 from PIL import Image
 
-from apdu.identity import (
-    Address,
-    Gender,
-    Identity,
-    IdentityDataError,
-    format_jalali,
-    validate_national_code,
-    validate_postal_code,
-)
+from citizen.errors import CitizenDataError
+from citizen.identity import Address, Gender, Identity, validate_postal_code
+from citizen.jalali import format_jalali
+from citizen.national_code import validate_national_code
 from simulators.face import face_photo_jpeg
 from simulators.personas import (
     BIRTH_CERTIFICATE_SERIAL_RE,
@@ -242,9 +237,9 @@ def test_photo_is_the_seeds_portrait_for_the_holders_gender() -> None:
 
 def test_identity_checks_in_apdu_agree_with_bad_data() -> None:
     """Guard that the validators used above do reject what we must never generate."""
-    with pytest.raises(IdentityDataError):
+    with pytest.raises(CitizenDataError):
         validate_national_code("0000000000")
-    with pytest.raises(IdentityDataError):
+    with pytest.raises(CitizenDataError):
         validate_postal_code("12345")
 
 

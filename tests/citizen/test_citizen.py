@@ -1,15 +1,11 @@
 import jdatetime
 import pytest
 
-from apdu.identity import (
-    IdentityDataError,
-    InvalidNationalCode,
-    national_code_check_digit,
-    normalize_digits,
-    parse_jalali,
-    validate_national_code,
-    validate_postal_code,
-)
+from citizen.digits import normalize_digits
+from citizen.errors import CitizenDataError, InvalidNationalCode
+from citizen.identity import validate_postal_code
+from citizen.jalali import parse_jalali
+from citizen.national_code import national_code_check_digit, validate_national_code
 
 
 def test_known_valid_national_codes():
@@ -40,8 +36,8 @@ def test_check_digit_rule():
 
 def test_jalali_dates_and_postal_codes():
     assert parse_jalali("13700512") == jdatetime.date(1370, 5, 12)
-    with pytest.raises(IdentityDataError):
+    with pytest.raises(CitizenDataError):
         parse_jalali("13701312")
     assert validate_postal_code("۱۲۳۴۵-۶۷۸۹۰") == "1234567890"
-    with pytest.raises(IdentityDataError):
+    with pytest.raises(CitizenDataError):
         validate_postal_code("12345")
