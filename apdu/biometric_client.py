@@ -11,7 +11,7 @@ from apdu.biometric_profile import (
     decode_bit_group,
 )
 from apdu.command import CommandApdu
-from apdu.constants import SW, Ins, retries_from_sw
+from apdu.constants import SW, Ins, Verification, retries_from_sw
 from apdu.errors import (
     BiometricBlockedError,
     FingerNotMatchedError,
@@ -73,7 +73,7 @@ class BiometricOperations(_Session):
                               sensitive=True)
         response = self.send(command, f"RESET RETRY COUNTER {ref.name} by finger")
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-            raise NotVerifiedError("the holder's finger")
+            raise NotVerifiedError(Verification.FINGER)
         if response.sw == SW.REFERENCE_DATA_NOT_USABLE:
-            raise PinNotSetError(ref.name)
+            raise PinNotSetError(ref)
         response.check(f"RESET RETRY COUNTER {ref.name}")

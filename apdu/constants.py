@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import IntEnum, unique
+from enum import Enum, IntEnum, unique
 
 
 @unique
@@ -96,6 +96,31 @@ def retries_from_sw(sw: int) -> int | None:
     if sw == SW.AUTH_METHOD_BLOCKED:
         return 0
     return None
+
+
+@unique
+class PinRef(IntEnum):
+    """Reference data (P2 of VERIFY / CHANGE REFERENCE DATA / RESET RETRY COUNTER)."""
+
+    PIN1 = 0x81  # holder authentication
+    PIN2 = 0x82  # signature: unusable until the signature key is activated
+    PUK = 0x83  # unblocks PIN1 and PIN2
+
+
+@unique
+class PinState(IntEnum):
+    USABLE = 0x00
+    BLOCKED = 0x01
+    NOT_SET = 0x02  # PIN2 before signature activation
+
+
+class Verification(Enum):
+    """What a command needs to have been verified on the card in this session."""
+
+    PIN1 = "pin1"
+    PIN2 = "pin2"
+    FINGER = "finger"
+    HOLDER = "holder"  # the holder, by finger or by PIN1
 
 
 CLA_CHAINING = 0x10  # ISO 7816-4: command chaining bit of an interindustry CLA

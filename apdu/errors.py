@@ -2,12 +2,15 @@
 
 Everything `apdu/` raises derives from :class:`CardError`, so callers (the CLI, the
 kiosk) can catch one type and map each leaf to words. Errors carry data on
-attributes (status word, tries left); their text never contains secret values.
+attributes (status word, reference, tries left); their text is for logs and never
+contains secret values. Faces word the data, never ``str(error)``.
 """
 
 from __future__ import annotations
 
-from apdu.constants import SW, retries_from_sw, sw_name
+from enum import Enum
+
+from apdu.constants import SW, PinRef, Verification, retries_from_sw, sw_name
 
 
 class CardError(Exception):
@@ -144,10 +147,27 @@ def error_for_sw(sw: int, data: bytes = b"", command: str = "") -> ApduError:
     return _BY_SW.get(sw, ApduError)(sw, data, command)
 
 
-class PinError(CardError):
-    """A PIN operation was refused; ``reference`` names the PIN (PIN1, PIN2, PUK)."""
+class PinFormatProblem(Enum):
+    NOT_DIGITS = "not-digits"
+    LENGTH = "length"
 
-    def __init__(self, reference: str, message: str) -> None:
+
+class PinFormatError(CardError, ValueError):
+    """A PIN that cannot even be encoded; ``problem`` says why, the lengths what fits."""
+
+    def __init__(self, reference: PinRef, problem: PinFormatProblem,
+                 min_length: int = 0, max_length: int = 0) -> None:
+        super().__init__(f"{reference.name}: {problem.value}")
+        self.reference = reference
+        self.problem = problem
+        self.min_length = min_length
+        self.max_length = max_length
+
+
+class PinError(CardError):
+    """A PIN operation was refused; ``reference`` is the PIN (or PUK) it concerns."""
+
+    def __init__(self, reference: PinRef, message: str) -> None:
         super().__init__(message)
         self.reference = reference
 
@@ -155,46 +175,45 @@ class PinError(CardError):
 class WrongPinError(PinError):
     """The PIN or PUK did not verify; ``tries_left`` more attempts remain (never 0)."""
 
-    def __init__(self, reference: str, tries_left: int) -> None:
-        tries = "1 try" if tries_left == 1 else f"{tries_left} tries"
-        super().__init__(reference, f"wrong {reference}: {tries} left")
+    def __init__(self, reference: PinRef, tries_left: int) -> None:
+        super().__init__(reference, f"wrong {reference.name}: {tries_left} tries left")
         self.tries_left = tries_left
 
 
 class PinBlockedError(PinError):
     """No tries left on this PIN (or PUK)."""
 
-    def __init__(self, reference: str) -> None:
-        super().__init__(reference, f"{reference} is blocked")
+    def __init__(self, reference: PinRef) -> None:
+        super().__init__(reference, f"{reference.name} is blocked")
 
 
 class PinNotSetError(PinError):
     """The PIN has no reference data yet (PIN2 before signature activation)."""
 
-    def __init__(self, reference: str) -> None:
-        super().__init__(reference, f"{reference} is not set yet")
+    def __init__(self, reference: PinRef) -> None:
+        super().__init__(reference, f"{reference.name} is not set")
 
 
 class PinServicesGoneError(PinError):
     """The PUK is used up: nothing can change or unblock a PIN on this card any more."""
 
-    def __init__(self, reference: str) -> None:
-        super().__init__(reference, "the PUK is used up: the card's PIN services are gone")
+    def __init__(self, reference: PinRef) -> None:
+        super().__init__(reference, "the PUK is used up")
 
 
-class NotVerifiedError(PinError):
-    """The operation needs a verification (PIN or finger) that has not happened."""
+class NotVerifiedError(CardError):
+    """The command needs ``needs`` verified first in this card session."""
 
-    def __init__(self, reference: str) -> None:
-        super().__init__(reference, f"{reference} needs a verification first")
+    def __init__(self, needs: Verification) -> None:
+        super().__init__(f"needs {needs.value} verified first")
+        self.needs = needs
 
 
 class FingerNotMatchedError(CardError):
     """The card's matcher said no; ``tries_left`` more fingers may be tried (never 0)."""
 
     def __init__(self, tries_left: int) -> None:
-        tries = "1 try" if tries_left == 1 else f"{tries_left} tries"
-        super().__init__(f"the finger did not match: {tries} left")
+        super().__init__(f"the finger did not match: {tries_left} tries left")
         self.tries_left = tries_left
 
 
@@ -202,4 +221,18 @@ class BiometricBlockedError(CardError):
     """Too many fingers did not match: finger verification is blocked on this card."""
 
     def __init__(self) -> None:
-        super().__init__("finger verification is blocked (too many failed matches)")
+        super().__init__("finger verification is blocked")
+
+
+class SignatureKeyProblem(Enum):
+    NO_KEY = "no-key"
+    NOT_CERTIFIED = "not-certified"  # generated, activation unfinished
+    CANNOT_SIGN = "cannot-sign"  # the card refused to sign in its present state
+
+
+class SignatureNotActiveError(CardError):
+    """The signature key is missing or not certified: sign nothing, ask for no PIN2."""
+
+    def __init__(self, problem: SignatureKeyProblem) -> None:
+        super().__init__(f"the signature key is not active ({problem.value})")
+        self.problem = problem

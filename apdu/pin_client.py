@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from apdu.command import CommandApdu, ResponseApdu
-from apdu.constants import SW, Ins, retries_from_sw
+from apdu.constants import SW, Ins, Verification, retries_from_sw
 from apdu.errors import (
     NotVerifiedError,
     PinBlockedError,
@@ -39,13 +39,14 @@ def _raise_for(response: ResponseApdu, ref: PinRef, what: str,
     if sw == SW.OK:
         return
     if sw & 0xFFF0 == 0x63C0:
-        raise WrongPinError(tried.name, retries_from_sw(sw) or 0)
+        raise WrongPinError(tried, retries_from_sw(sw) or 0)
     if sw == SW.AUTH_METHOD_BLOCKED:
-        raise PinBlockedError(tried.name)
+        raise PinBlockedError(tried)
     if sw == SW.REFERENCE_DATA_NOT_USABLE:
-        raise PinNotSetError(ref.name)
+        raise PinNotSetError(ref)
     if sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-        raise NotVerifiedError(ref.name)
+        raise NotVerifiedError(Verification(ref.name.lower()) if ref is not PinRef.PUK
+                               else Verification.PIN1)
     raise error_for_sw(sw, response.data, what)
 
 
@@ -82,7 +83,7 @@ class PinOperations(_Session):
                               sensitive=True)
         response = self.send(command, f"CHANGE REFERENCE DATA {ref.name}")
         if response.sw == SW.CONDITIONS_NOT_SATISFIED:
-            raise PinServicesGoneError(ref.name)
+            raise PinServicesGoneError(ref)
         _raise_for(response, ref, f"CHANGE REFERENCE DATA {ref.name}")
 
     def set_initial_pin2(self, new: str) -> None:
@@ -101,5 +102,5 @@ class PinOperations(_Session):
                               sensitive=True)
         response = self.send(command, f"RESET RETRY COUNTER {ref.name}")
         if response.sw == SW.AUTH_METHOD_BLOCKED:
-            raise PinServicesGoneError(ref.name)
+            raise PinServicesGoneError(ref)
         _raise_for(response, ref, f"RESET RETRY COUNTER {ref.name}", secret=PinRef.PUK)

@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum, unique
 
 from apdu import tlv
-from apdu.errors import ProfileError, TlvError
+from apdu.constants import PinRef, PinState
+from apdu.errors import PinFormatError, PinFormatProblem, ProfileError, TlvError
 
 PIN_BLOCK_LENGTH = 8
 PAD = 0xFF
-
-
-@unique
-class PinRef(IntEnum):
-    """Reference data (P2 of VERIFY / CHANGE REFERENCE DATA / RESET RETRY COUNTER)."""
-
-    PIN1 = 0x81  # holder authentication
-    PIN2 = 0x82  # signature: unusable until the signature key is activated
-    PUK = 0x83  # unblocks PIN1 and PIN2
-
-
-@unique
-class PinState(IntEnum):
-    USABLE = 0x00
-    BLOCKED = 0x01
-    NOT_SET = 0x02  # PIN2 before signature activation
 
 
 @dataclass(frozen=True)
@@ -58,21 +42,13 @@ CRD_OLD_AND_NEW = 0x00
 CRD_NEW_ONLY = 0x01  # first setting of PIN2 during signature activation
 
 
-class PinFormatError(ValueError):
-    """A PIN that cannot even be encoded (wrong length or characters)."""
-
-
 def encode_pin(pin: str, ref: PinRef) -> bytes:
     """ASCII digits padded with FF to 8 bytes: the block the chip compares."""
     rule = PIN_RULES[ref]
     if not pin.isascii() or not pin.isdigit():
-        raise PinFormatError(f"{ref.name} is made of digits 0-9 only")
+        raise PinFormatError(ref, PinFormatProblem.NOT_DIGITS)
     if not rule.min_length <= len(pin) <= rule.max_length:
-        raise PinFormatError(
-            f"{ref.name} has {rule.min_length}"
-            + (f" to {rule.max_length}" if rule.max_length != rule.min_length else "")
-            + " digits"
-        )
+        raise PinFormatError(ref, PinFormatProblem.LENGTH, rule.min_length, rule.max_length)
     return pin.encode("ascii").ljust(PIN_BLOCK_LENGTH, bytes([PAD]))
 
 

@@ -14,13 +14,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from apdu import tlv
 from apdu.command import CommandApdu, ResponseApdu
-from apdu.constants import SW, Ins
+from apdu.constants import SW, Ins, Verification
 from apdu.errors import (
     ApduError,
-    CardError,
     NotVerifiedError,
     ProfileError,
     SecurityStatusNotSatisfiedError,
+    SignatureKeyProblem,
+    SignatureNotActiveError,
     TlvError,
 )
 from apdu.profile import (
@@ -37,10 +38,6 @@ else:
     _Session = object
 
 SHA256_DIGEST_INFO_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
-
-
-class SignatureNotActiveError(CardError):
-    """The signature key is missing or not certified: sign nothing, ask for no PIN2."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,7 @@ class SignatureOperations(_Session):
         self.select_application()
         response = self.send(CommandApdu(0x00, Ins.ACTIVATE_FILE, 0x00, 0x00), "ACTIVATE")
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-            raise NotVerifiedError("the holder (finger or PIN1)")
+            raise NotVerifiedError(Verification.HOLDER)
         response.check("ACTIVATE")
 
     def signature_status(self) -> SignatureStatus:
@@ -105,7 +102,7 @@ class SignatureOperations(_Session):
         try:
             return parse_public_key(self.call(command, "GENERATE ASYMMETRIC KEY PAIR"))
         except SecurityStatusNotSatisfiedError as exc:
-            raise NotVerifiedError("PIN1") from exc
+            raise NotVerifiedError(Verification.PIN1) from exc
 
     def read_signature_public_key(self) -> ec.EllipticCurvePublicKey | rsa.RSAPublicKey:
         self.select_application()
@@ -147,7 +144,7 @@ class SignatureOperations(_Session):
         if algorithm is None:
             status = self.signature_status()
             if status.algorithm is None or status.state is SignatureKeyState.NONE:
-                raise SignatureNotActiveError("the card has no signature key")
+                raise SignatureNotActiveError(SignatureKeyProblem.NO_KEY)
             algorithm = status.algorithm
         data = digest if algorithm is SignatureAlgorithmRef.ECDSA_P256_SHA256 \
             else SHA256_DIGEST_INFO_PREFIX + digest
@@ -167,7 +164,7 @@ class SignatureOperations(_Session):
     @staticmethod
     def _signature_or_error(response: ResponseApdu) -> bytes:
         if response.sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-            raise NotVerifiedError("PIN2")
+            raise NotVerifiedError(Verification.PIN2)
         if response.sw == SW.CONDITIONS_NOT_SATISFIED:
-            raise SignatureNotActiveError("the signature key cannot sign now")
+            raise SignatureNotActiveError(SignatureKeyProblem.CANNOT_SIGN)
         return response.check("PSO COMPUTE DIGITAL SIGNATURE")

@@ -11,8 +11,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 
-from apdu.errors import CardError
-from apdu.pins import PinFormatError
+from apdu.errors import CardError, PinFormatError
 from apdu.trace import enable_traffic_log
 from kiosk.cli_common import (
     EXIT_CARD,

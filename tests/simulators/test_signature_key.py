@@ -11,10 +11,9 @@ from cryptography.x509.oid import NameOID
 
 from apdu.client import NidCard
 from apdu.command import CommandApdu
-from apdu.errors import NotVerifiedError
+from apdu.errors import NotVerifiedError, SignatureNotActiveError
 from apdu.pins import PinRef
 from apdu.profile import NID_AID, Lifecycle, SignatureAlgorithmRef, SignatureKeyState
-from apdu.signature_client import SignatureNotActiveError
 from apdu.transport import DirectTransport
 from tests.conftest import KNOWN_PINS
 
