@@ -84,6 +84,7 @@ def sensor(home: Path):
     from simulators.enrolment import touch
     from simulators.sensor import run_sensor
 
+    (home / "run").mkdir(parents=True, exist_ok=True)
     handle = run_sensor(str(home / "run" / "sim-sensor.sock"),
                         persona_provider=lambda seed, finger, impression: touch(
                             seed, finger, impression))

@@ -16,6 +16,7 @@ from cryptography import x509
 
 from apdu.client import NidCard
 from apdu.constants import PinRef, PinState
+from apdu.errors import CardRemovedError
 from apdu.profile import Lifecycle, SignatureAlgorithmRef, SignatureKeyState
 from kiosk.flows.base import Flow, Handler
 from kiosk.flows.card import CardFlow, CardOpener
@@ -170,6 +171,9 @@ class SignatureActivationFlow(CardFlow):
 
     def _stopped(self, error: BaseException) -> Outcome:
         if isinstance(error, ActivationError):
+            if isinstance(error.__cause__, CardRemovedError):
+                # detail: where it stopped; inserting the card again continues from there
+                return Outcome(Ending.CARD_REMOVED, detail=error)
             return Outcome(Ending.ACTIVATION_STOPPED, detail=error)
         return self.outcome_for_error(error)
 

@@ -19,7 +19,13 @@ from apdu.errors import BiometricBlockedError, FingerNotMatchedError
 from biometric.capture import CaptureStep, TooManyPoorTouches, capture_template
 from biometric.compact import MinutiaeOrder
 from biometric.errors import BiometricError
-from biometric.sensor import CaptureCancelled, FingerprintSensor, SensorError
+from biometric.sensor import (
+    CaptureCancelled,
+    CaptureTimeout,
+    Feedback,
+    FingerprintSensor,
+    SensorError,
+)
 from kiosk.flows.base import Flow, Handler
 from kiosk.flows.card import CardFlow, CardOpener
 from kiosk.flows.events import Event, Retry, Start
@@ -54,9 +60,13 @@ class SensorFingers:
         return template.data
 
 
-def outcome_for_biometric_error(error: BiometricError) -> Outcome:
+def outcome_for_biometric_error(error: BiometricError | SensorError) -> Outcome:
     if isinstance(error, CaptureCancelled):
         return Outcome(Ending.CANCELLED)
+    if isinstance(error, CaptureTimeout):
+        if error.last_feedback in (None, Feedback.NO_FINGER):
+            return Outcome(Ending.NO_FINGER, detail=error)
+        return Outcome(Ending.NO_USABLE_TOUCH, detail=error.last_feedback)
     if isinstance(error, TooManyPoorTouches):
         return Outcome(Ending.NO_USABLE_TOUCH, detail=error.last.feedback)
     if isinstance(error, SensorError):

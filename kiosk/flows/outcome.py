@@ -26,6 +26,7 @@ class Ending(Enum):
     FINGER_BLOCKED = "finger-blocked"
     FINGER_NOT_ENROLLED = "finger-not-enrolled"
     NO_USABLE_TOUCH = "no-usable-touch"  # every touch failed the quality gate
+    NO_FINGER = "no-finger"  # nobody put a finger on the sensor in time
     SENSOR_ERROR = "sensor-error"  # detail: the sensor error
     WRONG_CARD = "wrong-card"  # genuine, but not the card this office step expects
     NOT_DELIVERED = "not-delivered"  # the card waits for its hand-over at the office

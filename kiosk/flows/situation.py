@@ -13,6 +13,7 @@ from enum import Enum
 from apdu.biometric_profile import BIO_MAX_TRIES, BiometricInfo
 from apdu.client import NidCard
 from apdu.constants import PinRef, PinState
+from apdu.errors import CardFileNotFoundError
 from apdu.pins import PinStatus
 from apdu.profile import Lifecycle, SignatureKeyState
 from apdu.signature_client import SignatureStatus
@@ -84,7 +85,11 @@ def survey(card: NidCard) -> CardSituation:
     pins = card.pin_status()
     signature = card.signature_status()
     fingers = []
-    for info in card.biometric_info():
+    try:
+        enrolled = card.biometric_info()
+    except CardFileNotFoundError:
+        enrolled = []  # a card issued without fingerprints
+    for info in enrolled:
         left = card.finger_tries_left(info.reference)  # None: matched in this session
         fingers.append(FingerState(info, BIO_MAX_TRIES if left is None else left))
     return CardSituation(lifecycle, pins, signature, tuple(fingers))
