@@ -90,6 +90,7 @@ class CardFlow(Flow):
         self._card: NidCard | None = None
         self._hold = contextlib.ExitStack()
         self._held = False
+        self.reader_name: str | None = None  # the reader the card was found in
         super().__init__(runner, on_change)
 
     def _card_job(self, busy_state: Enum, work: Callable[[NidCard], T],
@@ -100,6 +101,7 @@ class CardFlow(Flow):
         def job() -> T:
             if self._card is None:
                 self._card = self._open_card()
+                self.reader_name = self._card.transport.info.reader
             return work(self._card)
 
         self._run(busy_state, job, on_value, on_error)
@@ -128,18 +130,24 @@ class CardFlow(Flow):
             on_value(value)
 
         def refused(error: BaseException) -> Outcome | None:
-            if isinstance(error, WrongPinError) and error.reference is prompt.ref:
-                if prompt.wrong(error.tries_left):
-                    return Outcome(Ending.WRONG_SECRET, ref=prompt.ref,
-                                   tries_left=error.tries_left)
-                self._goto(asking)
-                return None
-            if isinstance(error, PinBlockedError) and error.reference is prompt.ref:
-                prompt.tries_left = 0
-                return blocked()
-            return self.outcome_for_error(error)
+            return self._secret_refused(prompt, error, asking, blocked)
 
         self._card_job(busy, lambda card: work(card, secret), accepted, refused)
+
+    def _secret_refused(self, prompt: SecretPrompt | None, error: BaseException, asking: Enum,
+                        blocked: Callable[[], Outcome]) -> Outcome | None:
+        """A wrong secret asks again (None) until attempts or tries run out."""
+        if prompt is not None and isinstance(error, WrongPinError) \
+                and error.reference is prompt.ref:
+            if prompt.wrong(error.tries_left):
+                return Outcome(Ending.WRONG_SECRET, ref=prompt.ref, tries_left=error.tries_left)
+            self._goto(asking)
+            return None
+        if prompt is not None and isinstance(error, PinBlockedError) \
+                and error.reference is prompt.ref:
+            prompt.tries_left = 0
+            return blocked()
+        return self.outcome_for_error(error)
 
     def _take_new_pin(self, request: NewPinRequest, event: NewPinEntered, asking: Enum,
                       proceed: Callable[[str], None]) -> None:

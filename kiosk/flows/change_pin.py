@@ -1,9 +1,10 @@
 """Change a PIN with the current one, and unblock a PIN with the PUK.
 
-Both ask a secret first and check it on the card at once (VERIFY), so a wrong one is
-known before a new PIN is typed for nothing; then the new PIN, twice, through the
-policy; then the card changes it. From the first VERIFY to the end the card is held
-exclusively. Tries left are known before the first question.
+Both ask the secret, then the new PIN twice, checked by the policy before the card sees
+anything; then one command gives the card both (CHANGE REFERENCE DATA or RESET RETRY
+COUNTER), held exclusively. A refused new PIN thus never spends or restores a try, and
+a wrong secret sends the flow back to ask it again while tries are left. Tries left are
+known before the first question.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from enum import Enum, auto
 
 from apdu.client import NidCard
 from apdu.constants import PinRef, PinState
+from apdu.errors import PinServicesGoneError
 from kiosk.flows.base import Flow, Handler
 from kiosk.flows.card import CardFlow, CardOpener
 from kiosk.flows.events import Event, NewPinEntered, PinEntered, Start
@@ -28,7 +30,6 @@ class PinChangeState(Enum):
     READY = auto()
     LOOKING = auto()
     ASKING_SECRET = auto()  # the current PIN (change) or the PUK (unblock)
-    CHECKING_SECRET = auto()
     ASKING_NEW_PIN = auto()
     CHANGING = auto()
 
@@ -85,35 +86,45 @@ class _SecretThenNewPin(CardFlow):
         self._goto(PinChangeState.ASKING_SECRET)
 
     def _secret_entered(self, event: PinEntered) -> None:
-        assert self.prompt is not None
-
-        def verify(card: NidCard, secret: str) -> str:
-            self._hold_exclusively(card)
-            card.verify_pin(self.secret_ref, secret)
-            return secret
-
-        def verified(secret: str) -> None:
-            self._secret = secret
-            if self.new_pin is not None and self.secret_ref is self.ref:
-                self.new_pin.old = secret  # the new PIN must differ from it
-            self._goto(PinChangeState.ASKING_NEW_PIN)
-
-        self._check_secret(self.prompt, event, PinChangeState.ASKING_SECRET,
-                           PinChangeState.CHECKING_SECRET, verify, verified, self._blocked_now)
+        assert self.prompt is not None and self.new_pin is not None
+        secret = self.prompt.typed(event.pin)
+        if secret is None:
+            self._goto(PinChangeState.ASKING_SECRET)
+            return
+        self._secret = secret
+        if self.secret_ref is self.ref:
+            self.new_pin.old = secret  # the new PIN must differ from it
+        self._goto(PinChangeState.ASKING_NEW_PIN)
 
     def _blocked_now(self) -> Outcome:
         return Outcome(Ending.SECRET_BLOCKED, ref=self.secret_ref, tries_left=0,
                        value=self.situation)
 
     def _new_pin_entered(self, event: NewPinEntered) -> None:
-        assert self.new_pin is not None and self._secret is not None
+        assert self.new_pin is not None and self.prompt is not None
         secret = self._secret
+        assert secret is not None
 
         def change(pin: str) -> None:
-            self._card_job(PinChangeState.CHANGING, lambda card: self._operate(card, secret, pin),
-                           lambda _none: self._finish(Outcome(Ending.DONE, ref=self.ref)))
+            def work(card: NidCard) -> None:
+                self._hold_exclusively(card)
+                self._operate(card, secret, pin)
+
+            self._card_job(PinChangeState.CHANGING, work,
+                           lambda _none: self._finish(Outcome(Ending.DONE, ref=self.ref)),
+                           self._refused)
 
         self._take_new_pin(self.new_pin, event, PinChangeState.ASKING_NEW_PIN, change)
+
+    def _refused(self, error: BaseException) -> Outcome | None:
+        if isinstance(error, PinServicesGoneError):  # the last PUK try was just spent
+            return Outcome(Ending.PIN_SERVICES_GONE, ref=PinRef.PUK, tries_left=0,
+                           value=self.situation)
+        outcome = self._secret_refused(self.prompt, error, PinChangeState.ASKING_SECRET,
+                                       self._blocked_now)
+        if outcome is None:
+            self._secret = None  # asked again; the new PIN is asked again after it
+        return outcome
 
     def _operate(self, card: NidCard, secret: str, new: str) -> None:
         raise NotImplementedError

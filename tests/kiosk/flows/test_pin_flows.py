@@ -71,9 +71,11 @@ def test_wrong_pins_down_to_blocked_then_unblock(card, reader, runner):
     flow = change(runner, reader)
     for left in (2, 1):
         flow.send(PinEntered("111222"))
+        flow.send(NewPinEntered(NEW, NEW))
         assert flow.state is PinChangeState.ASKING_SECRET
         assert flow.prompt.last_wrong and flow.prompt.tries_left == left
     flow.send(PinEntered("111222"))
+    flow.send(NewPinEntered(NEW, NEW))
     assert flow.outcome.ending is Ending.SECRET_BLOCKED and flow.outcome.ref is PinRef.PIN1
     again = change(runner, reader)
     assert again.outcome.ending is Ending.SECRET_BLOCKED  # said before anything is asked
@@ -83,6 +85,7 @@ def test_wrong_pins_down_to_blocked_then_unblock(card, reader, runner):
     unblock.send(PinEntered(KNOWN_PINS.puk))
     unblock.send(NewPinEntered(NEW, NEW))
     assert unblock.outcome.ending is Ending.DONE
+    assert change(runner, reader).prompt.tries_left == 3
     assert change(runner, reader).state is PinChangeState.ASKING_SECRET
 
 
@@ -90,6 +93,7 @@ def test_a_face_may_allow_one_attempt_only(card, reader, runner):
     card.insert()
     flow = change(runner, reader, wrong_attempts=1)
     flow.send(PinEntered("111222"))
+    flow.send(NewPinEntered(NEW, NEW))
     assert flow.outcome.ending is Ending.WRONG_SECRET and flow.outcome.tries_left == 2
 
 
@@ -110,7 +114,7 @@ def test_a_malformed_pin_never_spends_a_try(card, reader, runner):
     ("5555", "5555", PolicyReason.ONE_DIGIT),
 ])
 def test_the_policy_asks_again_then_gives_up(card, reader, runner, new, again, reason):
-    card.insert()
+    chip = card.insert()
     flow = change(runner, reader)
     flow.send(PinEntered(KNOWN_PINS.pin1))
     for left in (2, 1):
@@ -119,6 +123,7 @@ def test_the_policy_asks_again_then_gives_up(card, reader, runner, new, again, r
         assert flow.new_pin.problem is reason and flow.new_pin.attempts_left == left
     flow.send(NewPinEntered(new, again))
     assert flow.outcome.ending is Ending.POLICY_REFUSED and flow.outcome.detail is reason
+    assert chip.image.counters["pin1.tries"] == 3  # the card never saw the current PIN
 
 
 def test_pin2_before_activation(card, reader, runner):
@@ -141,8 +146,10 @@ def test_puk_down_to_used_up(card, reader, runner):
     flow.send(Start())
     for left in range(9, 0, -1):
         flow.send(PinEntered("00000000"))
+        flow.send(NewPinEntered(NEW, NEW))
         assert flow.prompt.tries_left == left
     flow.send(PinEntered("00000000"))
+    flow.send(NewPinEntered(NEW, NEW))
     assert flow.outcome.ending is Ending.PIN_SERVICES_GONE and flow.outcome.ref is PinRef.PUK
     for flow_type in (ChangePinFlow, UnblockPinFlow):
         after = flow_type(runner, reader.open, PinRef.PIN1)

@@ -16,9 +16,9 @@ from pathlib import Path
 from apdu.atomic import write_atomically
 from apdu.pcsc import list_readers
 from citizen.identity import Gender
+from citizen.national_code import grouped as national_code_grouped
 from kiosk import paths
-from kiosk.cli_common import EXIT_OK, UsageError
-from kiosk.formatting import national_code_grouped
+from kiosk.cli.common import EXIT_OK, UsageError
 from simulators.card import CardImageError, CardStore
 from simulators.card.store import write_card_image
 from simulators.forgery import Forgery, forge
