@@ -19,6 +19,7 @@ from enum import Enum
 from biometric.sensor.errors import (
     CaptureCancelled,
     CaptureTimeout,
+    FramingError,
     SensorPhase,
     SensorRejected,
 )
@@ -147,7 +148,11 @@ class FingerprintSensor:
     def read_system_parameters(self) -> SystemParameters:
         """ReadSysPara (0x0F); also kept on ``self.parameters``."""
         ack = self._command(Instruction.READ_SYS_PARA)
-        self.parameters = SystemParameters.from_bytes(ack.params)
+        try:
+            self.parameters = SystemParameters.from_bytes(ack.params)
+        except FramingError as exc:
+            exc.phase, exc.instruction = SensorPhase.ACK, Instruction.READ_SYS_PARA
+            raise
         return self.parameters
 
     def set_packet_size(self, size: int) -> None:

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from biometric.errors import ImageFormatError
 from biometric.sensor import IMAGE_BYTES, pack_image, quantize, unpack_image
 from biometric.sensor.errors import (
     ChecksumError,
@@ -194,5 +195,5 @@ def test_image_checks() -> None:
     with pytest.raises(ValueError, match=r"0\.\.255"):
         check_image(np.full((288, 256), 300, dtype=np.int32))
     assert check_image(np.full((288, 256), 7, dtype=np.int64)).dtype == np.uint8
-    with pytest.raises(ValueError):
+    with pytest.raises(ImageFormatError):  # a BiometricError, and still a ValueError
         unpack_image(b"\x00" * 100)
