@@ -169,7 +169,7 @@ def test_cancel_while_the_module_is_silent(sim: SensorHandle, sensor: Fingerprin
         sensor.capture(event=cancel_after(0.3), timeout=30)
     # before: the event was only read between polls, so this waited out 3 x 2 s of
     # retries and ended as a SensorTimeout
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 1.0  # measured 0.30 s
     assert info.value.phase is SensorPhase.ACK and info.value.instruction == Instruction.GEN_IMG
     sim.clear_faults()
     sensor.read_system_parameters()
@@ -189,7 +189,7 @@ def test_cancel_during_a_dripping_upload_and_then_during_the_drain(
     with pytest.raises(CaptureCancelled) as info:
         sensor.capture(event=cancel_after(0.3), timeout=5)
     assert info.value.phase is SensorPhase.DRAIN
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 1.0  # measured 0.30 s
     sim.clear_faults()
     assert np.array_equal(sensor.capture(timeout=5), quantize(ridge_pattern(3)))
 
