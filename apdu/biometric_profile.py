@@ -8,22 +8,71 @@ The biometric information template group (ISO/IEC 7816-11, GET DATA 7F61):
                   B1 { 81 02 min max   82 01 minutiae-order   83 01 00 } } ... }
 
 87/88 are the CBEFF format owner (ISO/IEC JTC 1 SC 37) and type (19794-2 compact card);
-B1 holds the 19794-2 biometric algorithm parameters the probe must respect.
+B1 holds the 19794-2 biometric algorithm parameters the probe must respect. Fingers are
+:class:`FingerPosition` values, never names: each face words them in its language.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
+from enum import IntEnum, unique
 
 from apdu import tlv
 from apdu.errors import ProfileError, TlvError
 
 BIO_MAX_TRIES = 5
-# reference (P2 of VERIFY) -> ISO/IEC 19794-2 finger position
-FINGER_REFERENCES: dict[int, int] = {0x91: 2, 0x92: 7}  # right index, left index
-FINGER_NAMES = {2: "right index finger", 7: "left index finger"}
-# ISO/IEC 7816-11 biometric subtype: bit 1 right / bit 2 left, then the finger
-_SUBTYPE = {2: 0x01 | 0x08, 7: 0x02 | 0x08}
+
+
+@unique
+class FingerPosition(IntEnum):
+    """ISO/IEC 19794-2 finger position codes (as in ANSI/NIST-ITL), 0 when unknown."""
+
+    UNKNOWN = 0
+    RIGHT_THUMB = 1
+    RIGHT_INDEX = 2
+    RIGHT_MIDDLE = 3
+    RIGHT_RING = 4
+    RIGHT_LITTLE = 5
+    LEFT_THUMB = 6
+    LEFT_INDEX = 7
+    LEFT_MIDDLE = 8
+    LEFT_RING = 9
+    LEFT_LITTLE = 10
+
+    @property
+    def subtype(self) -> int:
+        """ISO/IEC 7816-11 (CBEFF) biometric subtype: 0x01 right / 0x02 left, then the
+        finger in bits 3-5 (thumb 0x04, index 0x08, middle 0x0C, ring 0x10, little 0x14)."""
+        if self is FingerPosition.UNKNOWN:
+            return 0x00
+        side, finger = (0x01, self.value) if self.value <= 5 else (0x02, self.value - 5)
+        return side | finger << 2
+
+    @classmethod
+    def from_subtype(cls, subtype: int) -> FingerPosition:
+        """The position a BIT's subtype byte names; ValueError for one naming no finger."""
+        position = _BY_SUBTYPE.get(subtype)
+        if position is None:
+            raise ValueError(f"biometric subtype 0x{subtype:02X} names no finger")
+        return position
+
+
+_BY_SUBTYPE = {p.subtype: p for p in FingerPosition}
+
+# reference (P2 of VERIFY) -> the enrolled finger it holds
+FINGER_REFERENCES: dict[int, FingerPosition] = {
+    0x91: FingerPosition.RIGHT_INDEX,
+    0x92: FingerPosition.LEFT_INDEX,
+}
+
+
+def reference_for(position: FingerPosition) -> int:
+    """The VERIFY reference of an enrolled finger; KeyError for a finger the card lacks."""
+    for reference, enrolled in FINGER_REFERENCES.items():
+        if enrolled is position:
+            return reference
+    raise KeyError(position)
 
 TAG_BIT_GROUP = 0x7F61
 TAG_BIT = 0x7F60
@@ -41,14 +90,19 @@ class BiometricInfo:
     """One enrolled finger as the BIT describes it."""
 
     reference: int
-    finger_position: int
+    finger_position: FingerPosition
     min_minutiae: int
     max_minutiae: int
     minutiae_order: int
 
     @property
     def finger_name(self) -> str:
-        return FINGER_NAMES.get(self.finger_position, f"finger {self.finger_position}")
+        """Deprecated: English only. Word ``finger_position`` in the face instead."""
+        warnings.warn("BiometricInfo.finger_name is English only; word finger_position",
+                      DeprecationWarning, stacklevel=2)
+        if self.finger_position is FingerPosition.UNKNOWN:
+            return "finger"
+        return self.finger_position.name.lower().replace("_", " ") + " finger"
 
 
 def encode_bit_group(infos: list[BiometricInfo]) -> bytes:
@@ -57,7 +111,7 @@ def encode_bit_group(infos: list[BiometricInfo]) -> bytes:
             tlv.build(0x83, bytes([i.reference])),
             tlv.build(TAG_BHT, [
                 tlv.build(0x81, bytes([BIOMETRIC_TYPE_FINGERPRINT])),
-                tlv.build(0x82, bytes([_SUBTYPE[i.finger_position]])),
+                tlv.build(0x82, bytes([FingerPosition(i.finger_position).subtype])),
                 tlv.build(0x87, FORMAT_OWNER_SC37),
                 tlv.build(0x88, FORMAT_TYPE_COMPACT_CARD),
             ]),
@@ -73,7 +127,6 @@ def encode_bit_group(infos: list[BiometricInfo]) -> bytes:
 
 
 def decode_bit_group(raw: bytes) -> list[BiometricInfo]:
-    by_subtype = {v: k for k, v in _SUBTYPE.items()}
     try:
         children = tlv.decode_single(raw, TAG_BIT_GROUP).children()
         infos = []
@@ -86,7 +139,7 @@ def decode_bit_group(raw: bytes) -> list[BiometricInfo]:
             params = tlv.require(fields, TAG_ALGORITHM_PARAMETERS).children()
             low, high = tlv.require(params, 0x81).value
             infos.append(BiometricInfo(
-                ref, by_subtype[tlv.require(bht, 0x82).value[0]], low, high,
+                ref, FingerPosition.from_subtype(tlv.require(bht, 0x82).value[0]), low, high,
                 tlv.require(params, 0x82).value[0]))
         return infos
     except (TlvError, ValueError, KeyError, IndexError) as exc:

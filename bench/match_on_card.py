@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from apdu.biometric_profile import FingerPosition, reference_for
 from apdu.client import NidCard
 from apdu.errors import FingerNotMatchedError
 from bench.pcsc_setup import private_readers, swap
@@ -26,6 +27,8 @@ from simulators.personalize import personalize
 from simulators.personas import generate_persona
 
 SEED = 1404
+FINGER = FingerPosition.RIGHT_INDEX
+REFERENCE = reference_for(FINGER)
 
 
 def main() -> None:
@@ -38,9 +41,9 @@ def main() -> None:
                         IssuerPki.create(), fingers=enrolment)
     path = Path(tempfile.mkdtemp(prefix="nidkiosk-bench-moc-")) / "card.json"
     path.write_text(image.to_json(), encoding="utf-8")
-    reference = image.secrets[reference_secret(0x91)]
+    reference = image.secrets[reference_secret(REFERENCE)]
     order = MinutiaeOrder(enrolment.minutiae_order)
-    probes = [make_template(touch(SEED, 2, i), order=order).data
+    probes = [make_template(touch(SEED, FINGER, i), order=order).data
               for i in range(1, args.probes + 1)]
     bare = []
     for probe in probes:
@@ -54,7 +57,7 @@ def main() -> None:
             for probe in probes:
                 started = time.perf_counter()
                 try:
-                    card.verify_finger(0x91, probe)
+                    card.verify_finger(REFERENCE, probe)
                     matched += 1
                 except FingerNotMatchedError:
                     pass
@@ -71,7 +74,7 @@ def main() -> None:
 def card_reset_command():  # noqa: ANN201 - drop the match so every probe is a fresh one
     from apdu.command import CommandApdu
 
-    return CommandApdu(0x00, 0x21, 0xFF, 0x91)
+    return CommandApdu(0x00, 0x21, 0xFF, REFERENCE)
 
 
 if __name__ == "__main__":

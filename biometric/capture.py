@@ -1,7 +1,11 @@
 """From a finger on the sensor to a template the card will accept, asking again when needed.
 
 The quality gate sits here: a poor touch is never sent to the card (where it would spend
-a try); the holder is asked for another touch instead, through ``on_feedback``.
+a try); the holder is asked for another touch instead, through ``on_step``.
+
+How a capture ends, by type: a :class:`CardTemplate`; :class:`NoUsableTouch`
+(:class:`CaptureTimeout` or :class:`TooManyPoorTouches`: ask the person again);
+:class:`CaptureCancelled` (the caller's event); :class:`SensorError` (the device failed).
 """
 
 from __future__ import annotations
@@ -11,9 +15,25 @@ from collections.abc import Callable
 from enum import IntEnum
 
 from biometric.compact import MinutiaeOrder
-from biometric.errors import QualityError
-from biometric.sensor import Feedback, FingerprintSensor
+from biometric.errors import NoUsableTouch, QualityError
+from biometric.sensor import (
+    CaptureCancelled,
+    CaptureTimeout,
+    Feedback,
+    FingerprintSensor,
+    SensorError,
+)
 from biometric.template import CardTemplate, make_template
+
+__all__ = [
+    "CaptureCancelled",
+    "CaptureStep",
+    "CaptureTimeout",
+    "NoUsableTouch",
+    "SensorError",
+    "TooManyPoorTouches",
+    "capture_template",
+]
 
 
 class CaptureStep(IntEnum):
@@ -35,13 +55,17 @@ _FROM_SENSOR = {
 }
 
 
-class TooManyPoorTouches(QualityError):
-    """Every allowed touch was too poor; ``last`` holds the last quality refusal."""
+class TooManyPoorTouches(QualityError, NoUsableTouch):
+    """Every one of ``attempts`` touches was too poor; ``last`` is the last refusal.
+
+    ``feedback`` and ``score`` are the last touch's, so a face can say what to change.
+    """
 
     def __init__(self, last: QualityError, attempts: int) -> None:
         super().__init__(last.feedback, last.score,
-                         f"no usable touch in {attempts} attempts ({last})")
+                         f"no usable touch in {attempts} attempts (last {last})")
         self.last = last
+        self.attempts = attempts
 
 
 def capture_template(
@@ -54,7 +78,13 @@ def capture_template(
     event: threading.Event | None = None,
     on_step: Callable[[CaptureStep], None] | None = None,
 ) -> CardTemplate:
-    """Capture until a touch passes the quality gate; at most ``attempts`` touches."""
+    """Capture until a touch passes the quality gate; at most ``attempts`` touches.
+
+    ``timeout`` bounds the wait for each touch; ``event`` cancels at any point, the
+    extraction of a touch included (its template is then dropped).
+    """
+    if attempts < 1:
+        raise ValueError("attempts must be at least 1")
     tell = on_step or (lambda _step: None)
 
     def relay(feedback: Feedback) -> None:
@@ -67,9 +97,16 @@ def capture_template(
             template = make_template(image, max_count=max_count, order=order)
         except QualityError as exc:
             last = exc
+            _check_cancel(event)
             tell(CaptureStep.POOR_TOUCH)
             continue
+        _check_cancel(event)
         tell(CaptureStep.GOT_IT)
         return template
     assert last is not None
     raise TooManyPoorTouches(last, attempts)
+
+
+def _check_cancel(event: threading.Event | None) -> None:
+    if event is not None and event.is_set():
+        raise CaptureCancelled()

@@ -1,4 +1,17 @@
-"""The biometric package's exceptions: one base class, data on attributes, no prompts."""
+"""The biometric package's one exception tree: data on attributes, text for logs only.
+
+Three branches a face tells apart by type, because each asks for a different answer:
+
+- :class:`biometric.sensor.SensorError`: the device or its line failed, timed out or is
+  absent (a technician's matter; the CLI's "device error");
+- :class:`NoUsableTouch`: the device worked but no touch good enough came (ask the
+  person again: :class:`biometric.sensor.CaptureTimeout`,
+  :class:`biometric.capture.TooManyPoorTouches`);
+- :class:`biometric.sensor.CaptureCancelled`: the caller cancelled.
+
+The rest (:class:`ImageFormatError`, :class:`TemplateFormatError`, :class:`MatchError`)
+are bad inputs to the pipeline. Faces word the types and their data, never ``str(error)``.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +31,11 @@ class CaptureFeedback(enum.IntEnum):
 
 
 class BiometricError(Exception):
-    """Base of every error raised by :mod:`biometric`."""
+    """Base of every error raised by :mod:`biometric`, the sensor layer included."""
+
+
+class NoUsableTouch(BiometricError):
+    """The sensor worked, but no touch good enough for a template came: ask the person."""
 
 
 class ImageFormatError(BiometricError, ValueError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from apdu.biometric_profile import FINGER_REFERENCES
+from apdu.biometric_profile import FINGER_REFERENCES, FingerPosition
 from biometric.compact import DEFAULT_MAX_MINUTIAE, X_ASCENDING
 from biometric.errors import BiometricError
 from biometric.matcher import MATCH_THRESHOLD
@@ -22,11 +22,11 @@ ENROLMENT_IMPRESSION = 0  # the touch taken at the office; later touches use see
 ENROLMENT_TRIES = 6  # a station asks again when a touch is too poor
 
 
-def persona_finger(persona_seed: int, finger_position: int) -> Finger:
+def persona_finger(persona_seed: int, finger_position: FingerPosition | int) -> Finger:
     return Finger.generate(persona_finger_seed(persona_seed, finger_position))
 
 
-def touch(persona_seed: int, finger_position: int, impression: int,
+def touch(persona_seed: int, finger_position: FingerPosition | int, impression: int,
           difficulty: Difficulty = Difficulty.STANDARD) -> np.ndarray:
     """One impression of a persona's finger, as the sensor sees it (288 x 256)."""
     return persona_finger(persona_seed, finger_position).impression(impression, difficulty)
@@ -46,6 +46,6 @@ def enrol_persona(persona_seed: int) -> FingerEnrolment:
             templates[ref] = template.data
             break
         else:
-            raise RuntimeError(f"finger {position} of persona {persona_seed} cannot be enrolled")
+            raise RuntimeError(f"{position.name} of persona {persona_seed} cannot be enrolled")
     return FingerEnrolment(templates, MATCH_THRESHOLD, MIN_MINUTIAE, DEFAULT_MAX_MINUTIAE,
                            int(X_ASCENDING))

@@ -2,7 +2,9 @@
 
 The driver (:class:`FingerprintSensor`) speaks to a real module or to the simulator in
 ``simulators.sensor`` over a serial port; the codec in :mod:`biometric.sensor.packets`
-is shared by both sides.
+is shared by both sides. Errors: :class:`SensorError` (the device failed),
+:class:`CaptureTimeout` (no usable touch), :class:`CaptureCancelled` (the caller's
+event), all :class:`biometric.errors.BiometricError`.
 """
 
 from biometric.sensor.driver import DEFAULT_BAUDRATE, FingerprintSensor, LedMethod
@@ -11,10 +13,15 @@ from biometric.sensor.errors import (
     CaptureTimeout,
     ChecksumError,
     FramingError,
+    FramingProblem,
+    SensorDeadlineExceeded,
     SensorError,
+    SensorFlood,
     SensorIOError,
+    SensorPhase,
     SensorRejected,
     SensorTimeout,
+    SensorUnavailable,
 )
 from biometric.sensor.feedback import Feedback
 from biometric.sensor.image import (
@@ -47,14 +54,19 @@ __all__ = [
     "Feedback",
     "FingerprintSensor",
     "FramingError",
+    "FramingProblem",
     "Instruction",
     "LedColor",
     "LedMethod",
     "PacketId",
+    "SensorDeadlineExceeded",
     "SensorError",
+    "SensorFlood",
     "SensorIOError",
+    "SensorPhase",
     "SensorRejected",
     "SensorTimeout",
+    "SensorUnavailable",
     "SystemParameters",
     "pack_image",
     "quantize",

@@ -123,7 +123,10 @@ CODE_DESCRIPTIONS: dict[int, str] = {
 
 
 def describe_code(code: int) -> str:
-    """English description of a confirmation code, for messages and logs."""
+    """English description of a confirmation code, for developers and logs only.
+
+    Faces word :class:`ConfirmationCode` (or the error types) themselves.
+    """
     return CODE_DESCRIPTIONS.get(code, f"unknown confirmation code 0x{code:02X}")
 
 

@@ -2,8 +2,10 @@
 
 Blocking calls that wait for a person take an optional ``threading.Event`` to cancel
 and an ``on_feedback`` callback for progress, the way python-fido2 does for its
-authenticators. Every read has a deadline; a garbled, truncated or unanswered exchange
-is re-issued a bounded number of times, then raised as a :class:`SensorError`.
+authenticators; the event cancels any wait, mid-exchange included. Every packet has a
+timeout and every exchange an overall deadline (an upload's from the line's baud rate);
+a garbled, truncated or unanswered exchange is re-issued a bounded number of times, then
+raised as a :class:`SensorError`. Callbacks get enums, errors carry data: no sentences.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from enum import Enum
 from biometric.sensor.errors import (
     CaptureCancelled,
     CaptureTimeout,
+    FramingError,
+    SensorPhase,
     SensorRejected,
 )
 from biometric.sensor.feedback import Feedback
@@ -65,9 +69,11 @@ class FingerprintSensor:
     ``response_timeout`` bounds each wait for a packet; ``retries`` is how many times a
     command is re-issued after a garbled, truncated or missing answer (or the module's
     own "packet receive error"); ``drain_limit`` bounds the wait for a line to fall
-    quiet after a failure. These live on ``self.link``. Exchanges are serialised by a
-    lock, so another thread may switch the LED between the polls of a running capture.
-    ``check_quality`` adds Img2Tz after each GenImg as the quality gate.
+    quiet after a failure (None: the time the longest answer takes at ``baudrate``).
+    Each exchange's overall deadline follows from these and the baud rate
+    (:mod:`biometric.sensor.timing`). These live on ``self.link``. Exchanges are
+    serialised by a lock, so another thread may switch the LED between the polls of a
+    running capture. ``check_quality`` adds Img2Tz after each GenImg as the quality gate.
     """
 
     def __init__(
@@ -82,7 +88,7 @@ class FingerprintSensor:
         check_quality: bool = True,
         poll_interval: float = 0.05,
         led: LedMethod = LedMethod.AUTO,
-        drain_limit: float = 10.0,
+        drain_limit: float | None = None,
     ) -> None:
         self.port = port
         self.check_quality = check_quality
@@ -142,7 +148,11 @@ class FingerprintSensor:
     def read_system_parameters(self) -> SystemParameters:
         """ReadSysPara (0x0F); also kept on ``self.parameters``."""
         ack = self._command(Instruction.READ_SYS_PARA)
-        self.parameters = SystemParameters.from_bytes(ack.params)
+        try:
+            self.parameters = SystemParameters.from_bytes(ack.params)
+        except FramingError as exc:
+            exc.phase, exc.instruction = SensorPhase.ACK, Instruction.READ_SYS_PARA
+            raise
         return self.parameters
 
     def set_packet_size(self, size: int) -> None:
@@ -151,15 +161,18 @@ class FingerprintSensor:
         self._command(Instruction.SET_SYS_PARA, params)
         self.read_system_parameters()
 
-    def take_image(self) -> ConfirmationCode:
+    def take_image(self, event: threading.Event | None = None) -> ConfirmationCode:
         """GenImg once: OK, NO_FINGER or IMAGE_FAIL; other answers raise."""
         ack = self._command(
             Instruction.GEN_IMG,
             ok=(ConfirmationCode.OK, ConfirmationCode.NO_FINGER, ConfirmationCode.IMAGE_FAIL),
+            event=event,
         )
         return ConfirmationCode(ack.code)
 
-    def image_to_features(self, buffer_id: int = 1) -> ConfirmationCode:
+    def image_to_features(
+        self, buffer_id: int = 1, event: threading.Event | None = None
+    ) -> ConfirmationCode:
         """Img2Tz: OK, IMAGE_DISORDERLY or TOO_FEW_FEATURES; used as the quality gate."""
         ack = self._command(
             Instruction.IMG_2_TZ,
@@ -169,6 +182,7 @@ class FingerprintSensor:
                 ConfirmationCode.IMAGE_DISORDERLY,
                 ConfirmationCode.TOO_FEW_FEATURES,
             ),
+            event=event,
         )
         return ConfirmationCode(ack.code)
 
@@ -205,11 +219,14 @@ class FingerprintSensor:
     def upload_image(self, event: threading.Event | None = None) -> GrayImage:
         """UpImage (0x0A): the image buffer as 288 x 256 uint8; re-issued on bad data.
 
-        ``event`` cancels between data packets (CaptureCancelled); the rest of the
-        transfer is drained before the next command.
+        Bounded by the time its bytes take at the line's baud rate, with margin
+        (SensorDeadlineExceeded, not retried, for a module that drips). ``event`` cancels
+        at any point (CaptureCancelled); the rest of the transfer is drained before the
+        next command.
         """
+        packet_size = self.parameters.packet_size if self.parameters is not None else None
         ack, data = self.link.exchange(
-            Instruction.UP_IMAGE, expect_data=IMAGE_BYTES, data_event=event
+            Instruction.UP_IMAGE, expect_data=IMAGE_BYTES, packet_size=packet_size, event=event
         )
         if ack.code != ConfirmationCode.OK:
             raise SensorRejected(ack.code, Instruction.UP_IMAGE)
@@ -228,8 +245,9 @@ class FingerprintSensor:
 
         Polls GenImg (then Img2Tz when ``check_quality``) until an image is accepted,
         calling ``on_feedback`` each time the feedback changes. Raises CaptureCancelled
-        when ``event`` is set, CaptureTimeout (a SensorTimeout) when no usable image
-        came within ``timeout`` seconds, and SensorError for transport failures.
+        when ``event`` is set (at any point), CaptureTimeout (a NoUsableTouch, not a
+        SensorError: the module answered, no usable finger came) after ``timeout``
+        seconds, and a SensorError when the module or its line failed.
         """
         deadline = time.monotonic() + timeout
         last: Feedback | None = None
@@ -244,13 +262,13 @@ class FingerprintSensor:
 
         while True:
             if event is not None and event.is_set():
-                raise CaptureCancelled("capture cancelled")
+                raise CaptureCancelled(SensorPhase.WAIT_FINGER)
             if time.monotonic() >= deadline:
-                raise CaptureTimeout(f"no usable finger within {timeout:g} s", last)
-            code = self.take_image()
+                raise CaptureTimeout(timeout, last)
+            code = self.take_image(event)
             feedback = _GEN_IMG_FEEDBACK.get(code)
             if code == ConfirmationCode.OK and self.check_quality:
-                code = self.image_to_features(1)
+                code = self.image_to_features(1, event)
                 feedback = _IMG2TZ_FEEDBACK.get(code)
             if code == ConfirmationCode.OK:
                 break
@@ -270,9 +288,10 @@ class FingerprintSensor:
         instruction: Instruction,
         params: bytes = b"",
         ok: Collection[int] = (ConfirmationCode.OK,),
+        event: threading.Event | None = None,
     ) -> Packet:
         """One exchange; SensorRejected unless the confirmation code is in ``ok``."""
-        ack, _ = self.link.exchange(instruction, params)
+        ack, _ = self.link.exchange(instruction, params, event=event)
         if ack.code not in ok:
             raise SensorRejected(ack.code, instruction)
         return ack

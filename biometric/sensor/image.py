@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from biometric.errors import ImageFormatError
+
 IMAGE_ROWS = 288
 IMAGE_COLS = 256
 IMAGE_SHAPE = (IMAGE_ROWS, IMAGE_COLS)
@@ -20,20 +22,22 @@ GrayImage = npt.NDArray[np.uint8]
 
 
 def check_image(image: npt.ArrayLike) -> GrayImage:
-    """A 288 x 256 uint8 array, or ValueError saying what is wrong.
+    """A 288 x 256 uint8 array, or ImageFormatError (a ValueError) saying what is wrong.
 
     Integer arrays in 0..255 are accepted and converted; floats are refused because
     their scale (0..1 or 0..255) would be a guess.
     """
     arr = np.asarray(image)
     if arr.shape != IMAGE_SHAPE:
-        raise ValueError(f"image must be {IMAGE_ROWS}x{IMAGE_COLS} (rows x cols), not {arr.shape}")
+        raise ImageFormatError(
+            f"image must be {IMAGE_ROWS}x{IMAGE_COLS} (rows x cols), not {arr.shape}"
+        )
     if arr.dtype == np.uint8:
         return arr
     if not np.issubdtype(arr.dtype, np.integer) and arr.dtype != np.bool_:
-        raise ValueError(f"image must be uint8 (got {arr.dtype})")
+        raise ImageFormatError(f"image must be uint8 (got {arr.dtype})")
     if arr.size and (arr.min() < 0 or arr.max() > 255):
-        raise ValueError("image values must be in 0..255")
+        raise ImageFormatError("image values must be in 0..255")
     return arr.astype(np.uint8)
 
 
@@ -52,7 +56,7 @@ def pack_image(image: npt.ArrayLike) -> bytes:
 def unpack_image(data: bytes) -> GrayImage:
     """The module's 36,864 bytes to a 288 x 256 uint8 image (nibbles expanded)."""
     if len(data) != IMAGE_BYTES:
-        raise ValueError(f"image data must be {IMAGE_BYTES} bytes, not {len(data)}")
+        raise ImageFormatError(f"image data must be {IMAGE_BYTES} bytes, not {len(data)}")
     packed = np.frombuffer(data, dtype=np.uint8).reshape(IMAGE_ROWS, IMAGE_COLS // 2)
     out = np.empty(IMAGE_SHAPE, dtype=np.uint8)
     out[:, 0::2] = (packed >> 4) * 17

@@ -1,9 +1,12 @@
 """The one seam to the module: command packet out, acknowledgement (and data) in.
 
-:class:`SerialLink` owns the pyserial port and the stream reader. It gives every read a
-deadline, re-issues a command a bounded number of times after a garbled, truncated or
-missing answer, and drains the line after any failure so that a stale packet can never
-pass for the answer to the next command. Everything above it sees packets and codes.
+:class:`SerialLink` owns the pyserial port and the stream reader. Every wait has two
+bounds: the packet's own (``response_timeout``, a module that went quiet) and the
+operation's overall deadline (:mod:`biometric.sensor.timing`: a module that drips).
+A garbled, truncated or missing answer is re-issued a bounded number of times; a flood
+of garbage or a blown deadline is not, as a retry could not help. After any failure the
+line is drained, so a stale packet can never pass for the answer to the next command.
+An optional event cancels any wait within a read slice. Everything above sees packets.
 """
 
 from __future__ import annotations
@@ -20,10 +23,15 @@ from biometric.sensor.errors import (
     CaptureCancelled,
     ChecksumError,
     FramingError,
+    FramingProblem,
+    SensorDeadlineExceeded,
     SensorError,
+    SensorFlood,
     SensorIOError,
+    SensorPhase,
     SensorRejected,
     SensorTimeout,
+    SensorUnavailable,
 )
 from biometric.sensor.packets import (
     ConfirmationCode,
@@ -32,19 +40,32 @@ from biometric.sensor.packets import (
     PacketId,
     PacketReader,
     command_packet,
-    describe_code,
+)
+from biometric.sensor.timing import (
+    FLOOD_LIMIT,
+    MAX_ANSWER_BYTES,
+    SMALLEST_PACKET,
+    Deadline,
+    command_limit,
+    drain_limit,
+    upload_limit,
+    upload_wire_bytes,
 )
 
 logger = logging.getLogger("nidkiosk.sensor")
 
-READ_SLICE = 0.05  # serial read timeout: how long one read may block
+READ_SLICE = 0.05  # serial read timeout: how long one read may block (and cancel may lag)
 DRAIN_QUIET = 0.1  # the line counts as drained after this long without a byte
 RESYNC_GRACE = 0.25  # after a bad checksum, listen this long for the real packet
 RETRY_CODES = frozenset({ConfirmationCode.PACKET_ERROR})
 
 
 class SerialLink:
-    """Packets over one serial port, with deadlines, bounded retries and draining."""
+    """Packets over one serial port, with deadlines, bounded retries and draining.
+
+    ``drain_limit`` bounds a drain; None computes it from the baud rate (the time the
+    longest answer takes, with margin).
+    """
 
     def __init__(
         self,
@@ -54,10 +75,12 @@ class SerialLink:
         address: int,
         response_timeout: float,
         retries: int,
-        drain_limit: float,
+        drain_limit: float | None = None,
     ) -> None:
         if retries < 0:
             raise ValueError("retries must be 0 or more")
+        if response_timeout <= 0 or baudrate <= 0:
+            raise ValueError("response_timeout and baudrate must be positive")
         self.port = port
         self.baudrate = baudrate
         self.address = address
@@ -68,6 +91,7 @@ class SerialLink:
         self._reader = PacketReader()
         self._lock = threading.RLock()
         self._stale = False
+        self._received = 0  # bytes read since the current attempt's command was sent
 
     @property
     def is_open(self) -> bool:
@@ -86,7 +110,7 @@ class SerialLink:
             self._serial.reset_input_buffer()
         except (serial.SerialException, OSError, ValueError) as exc:
             self.close()
-            raise SensorIOError(f"cannot open {self.port}: {exc}") from exc
+            raise SensorUnavailable(self.port, SensorPhase.OPEN, errno=_errno(exc)) from exc
 
     def close(self) -> None:
         """Close the port; safe to call twice."""
@@ -97,6 +121,11 @@ class SerialLink:
         self._reader.reset()
         self._stale = False
 
+    def upload_budget(self, data_bytes: int, packet_size: int | None) -> tuple[int, float]:
+        """(bytes on the line, seconds allowed) for one attempt of an upload."""
+        wire = upload_wire_bytes(data_bytes, packet_size or SMALLEST_PACKET)
+        return wire, upload_limit(wire, self.baudrate, self.response_timeout)
+
     def exchange(
         self,
         instruction: Instruction,
@@ -104,29 +133,36 @@ class SerialLink:
         *,
         retry_codes: Collection[int] = RETRY_CODES,
         expect_data: int | None = None,
-        data_event: threading.Event | None = None,
+        packet_size: int | None = None,
+        event: threading.Event | None = None,
     ) -> tuple[Packet, bytes]:
         """Send a command, return its ack (and data), re-issuing it on transport trouble.
 
         ``retry_codes`` are confirmation codes that also call for a re-issue (by default
         the module's own "packet receive error"). With ``expect_data`` (a byte count),
         an OK acknowledgement must be followed by data packets carrying exactly that many
-        bytes; ``data_event`` cancels between them (CaptureCancelled).
+        bytes, within the upload's deadline (from ``packet_size`` and the baud rate).
+        ``event`` cancels any wait (CaptureCancelled).
 
-        After any failure other than a clean refusal, the line may still carry the rest
-        of an answer; it is drained before the next command so that stale packets can
-        never pass for the answer to a new one.
+        The exchange as a whole, every attempt and drain included, has a deadline; so
+        does each upload attempt. After any failure other than a clean refusal the line
+        may still carry the rest of an answer; it is drained before the next command.
         """
         with self._lock:
             if self._stale:
-                self._drain()
+                self._drain(Deadline(self._drain_limit()), instruction, event)
             try:
-                return self._attempts(instruction, params, retry_codes, expect_data, data_event)
+                return self._attempts(
+                    instruction, params, retry_codes, expect_data, packet_size, event
+                )
             except SensorRejected:
                 raise
             except BaseException:
                 self._stale = True
                 raise
+
+    def _drain_limit(self) -> float:
+        return self.drain_limit if self.drain_limit is not None else drain_limit(self.baudrate)
 
     def _attempts(
         self,
@@ -134,114 +170,203 @@ class SerialLink:
         params: bytes,
         retry_codes: Collection[int],
         expect_data: int | None,
-        data_event: threading.Event | None,
+        packet_size: int | None,
+        event: threading.Event | None,
     ) -> tuple[Packet, bytes]:
+        wire, attempt_limit = 0, 0.0
+        if expect_data is not None:
+            wire, attempt_limit = self.upload_budget(expect_data, packet_size)
+            total = Deadline((1 + self.retries) * (attempt_limit + self._drain_limit()))
+        else:
+            total = Deadline(command_limit(self.response_timeout, self.retries))
         last: SensorError | None = None
         for attempt in range(1 + self.retries):
             if attempt:
-                self._drain()
-            self._write(command_packet(instruction, params, self.address))
+                if total.remaining() <= DRAIN_QUIET:
+                    break  # no time left for another attempt: report the last failure
+                self._drain(total.within(self._drain_limit()), instruction, event)
+            self._check_cancel(event, SensorPhase.SEND, instruction)
+            self._write(command_packet(instruction, params, self.address), instruction)
+            self._received = 0
+            limit = total if expect_data is None else total.within(attempt_limit)
             try:
-                ack = self._read_packet((PacketId.ACK,), grace=True)
-                logger.debug("%s -> %02X (%s)", instruction.name, ack.code, describe_code(ack.code))
+                ack = self._read_packet((PacketId.ACK,), SensorPhase.ACK, instruction, limit,
+                                        grace=True, event=event)
+                logger.debug("%s -> %02X", instruction.name, ack.code)
                 if ack.code in retry_codes:
                     last = SensorRejected(ack.code, instruction)
                     continue
                 if expect_data is None or ack.code != ConfirmationCode.OK:
                     return ack, b""
-                return ack, self._receive_data(expect_data, data_event)
+                data = self._receive_data(expect_data, wire, instruction, limit, event)
+                return ack, data
+            except (SensorFlood, SensorDeadlineExceeded):
+                raise  # not a glitch: a second attempt could not do better
             except (FramingError, SensorTimeout) as exc:
                 logger.debug("%s attempt %d failed: %s", instruction.name, attempt + 1, exc)
                 last = exc
-        assert last is not None
+        assert last is not None  # every attempt made returns, raises or sets it
         raise last
 
-    def _receive_data(self, size: int, event: threading.Event | None) -> bytes:
+    def _receive_data(
+        self,
+        size: int,
+        wire: int,
+        instruction: Instruction,
+        limit: Deadline,
+        event: threading.Event | None,
+    ) -> bytes:
         """Data packets up to the end-of-data packet: exactly ``size`` bytes."""
         chunks: list[bytes] = []
         total = 0
         while True:
-            if event is not None and event.is_set():
-                raise CaptureCancelled("capture cancelled during upload")
-            packet = self._read_packet((PacketId.DATA, PacketId.END_OF_DATA), grace=False)
+            packet = self._read_packet((PacketId.DATA, PacketId.END_OF_DATA), SensorPhase.DATA,
+                                       instruction, limit, grace=False, event=event,
+                                       expected=wire)
             total += len(packet.content)
             if total > size:
-                raise FramingError(f"data longer than {size} bytes")
+                raise FramingError(FramingProblem.DATA_TOO_LONG, SensorPhase.DATA, instruction,
+                                   received=total, expected=size)
             chunks.append(packet.content)
             if packet.pid == PacketId.END_OF_DATA:
                 break
         if total != size:
-            raise FramingError(f"data ended after {total} of {size} bytes")
+            raise FramingError(FramingProblem.DATA_TOO_SHORT, SensorPhase.DATA, instruction,
+                               received=total, expected=size)
         return b"".join(chunks)
 
-    def _read_packet(self, expect: Collection[int], *, grace: bool) -> Packet:
-        """The next packet, within ``response_timeout``.
+    def _read_packet(
+        self,
+        expect: Collection[int],
+        phase: SensorPhase,
+        instruction: Instruction,
+        limit: Deadline,
+        *,
+        grace: bool,
+        event: threading.Event | None,
+        expected: int | None = None,
+    ) -> Packet:
+        """The next packet, within ``response_timeout`` and before ``limit`` expires.
 
         With ``grace``, a bad checksum does not end the wait at once: noise can hold a
         false start code that swallowed the real packet, which the reader then finds.
+        More skipped bytes than FLOOD_LIMIT while waiting is a flood, raised at once.
         """
-        deadline = time.monotonic() + self.response_timeout
+        started = time.monotonic()
+        end = min(started + self.response_timeout, limit.at)
+        skipped_before = self._reader.discarded
         bad: ChecksumError | None = None
         while True:
+            self._check_cancel(event, phase, instruction)
             try:
                 packet = self._reader.next_packet()
             except ChecksumError as exc:
+                exc.phase, exc.instruction = phase, instruction
                 if not grace:
                     raise
                 bad = exc
-                deadline = min(deadline, time.monotonic() + RESYNC_GRACE)
+                end = min(end, time.monotonic() + RESYNC_GRACE)
                 continue
             if packet is not None:
                 if packet.address != self.address:
-                    raise FramingError(f"packet from address {packet.address:08X}")
+                    raise FramingError(FramingProblem.WRONG_ADDRESS, phase, instruction)
                 if packet.pid not in expect:
-                    raise FramingError(f"unexpected packet type {packet.pid:02X}")
+                    raise FramingError(FramingProblem.WRONG_PACKET_TYPE, phase, instruction)
                 return packet
-            if time.monotonic() >= deadline:
+            now = time.monotonic()
+            skipped = self._reader.discarded - skipped_before
+            if skipped > FLOOD_LIMIT:
+                raise SensorFlood(phase, instruction, discarded=skipped, elapsed=now - started)
+            if now >= end:
+                if now >= limit.at and bad is None:
+                    raise SensorDeadlineExceeded(phase, instruction, limit=limit.limit,
+                                                 elapsed=limit.elapsed(),
+                                                 received=self._received, expected=expected)
                 if bad is not None:
                     raise bad
                 if self._reader.pending:
-                    raise FramingError(f"truncated packet ({self._reader.pending} bytes)")
-                raise SensorTimeout(f"no answer from the module within {self.response_timeout:g} s")
-            self._fill()
+                    raise FramingError(FramingProblem.TRUNCATED, phase, instruction,
+                                       received=self._reader.pending)
+                raise SensorTimeout(phase, instruction, limit=self.response_timeout,
+                                    elapsed=now - started, received=self._received,
+                                    expected=expected)
+            self._fill(phase, instruction)
 
-    def _port(self) -> serial.Serial:
+    @staticmethod
+    def _check_cancel(
+        event: threading.Event | None, phase: SensorPhase, instruction: Instruction | None
+    ) -> None:
+        if event is not None and event.is_set():
+            raise CaptureCancelled(phase, instruction)
+
+    def _port(self, phase: SensorPhase, instruction: Instruction | None) -> serial.Serial:
         if self._serial is None:
-            raise SensorIOError("the sensor is not open")
+            raise SensorUnavailable(self.port, phase, instruction)
         return self._serial
 
-    def _fill(self) -> None:
+    def _fill(self, phase: SensorPhase, instruction: Instruction) -> None:
         """Read what has arrived, blocking at most one read slice."""
-        port = self._port()
+        port = self._port(phase, instruction)
         try:
             data = port.read(port.in_waiting or 1)
         except (serial.SerialException, OSError) as exc:
-            raise SensorIOError(f"read from {self.port} failed: {exc}") from exc
+            raise SensorIOError(self.port, phase, instruction, _errno(exc)) from exc
         if data:
+            self._received += len(data)
             self._reader.feed(data)
 
-    def _write(self, data: bytes) -> None:
-        port = self._port()
+    def _write(self, data: bytes, instruction: Instruction) -> None:
+        port = self._port(SensorPhase.SEND, instruction)
+        started = time.monotonic()
         try:
             port.write(data)
         except serial.SerialTimeoutException as exc:
-            raise SensorTimeout(f"write to {self.port} timed out") from exc
+            raise SensorTimeout(SensorPhase.SEND, instruction, limit=self.response_timeout,
+                                elapsed=time.monotonic() - started) from exc
         except (serial.SerialException, OSError) as exc:
-            raise SensorIOError(f"write to {self.port} failed: {exc}") from exc
+            raise SensorIOError(self.port, SensorPhase.SEND, instruction, _errno(exc)) from exc
 
-    def _drain(self) -> None:
-        """Discard input until the line has been quiet, so stale packets cannot mix in."""
-        port = self._port()
+    def _drain(
+        self, limit: Deadline, instruction: Instruction, event: threading.Event | None
+    ) -> None:
+        """Discard input until the line has been quiet, so stale packets cannot mix in.
+
+        Bounded in time (``limit``) and in bytes (more than the longest answer is a
+        flood); a line still talking when the time is up is a blown deadline.
+        """
+        phase = SensorPhase.DRAIN
+        port = self._port(phase, instruction)
         self._reader.reset()
         self._stale = False
-        end = time.monotonic() + self.drain_limit
+        drained = 0
         try:
+            drained += port.in_waiting
             port.reset_input_buffer()
             quiet_since = time.monotonic()
-            while time.monotonic() < end:
-                if port.read(port.in_waiting or 1):
+            while time.monotonic() - quiet_since < DRAIN_QUIET:
+                self._check_cancel(event, phase, instruction)
+                if limit.expired:
+                    self._stale = True
+                    raise SensorDeadlineExceeded(phase, instruction, limit=limit.limit,
+                                                 elapsed=limit.elapsed(), received=drained)
+                if drained > MAX_ANSWER_BYTES + FLOOD_LIMIT:
+                    self._stale = True
+                    raise SensorFlood(phase, instruction, discarded=drained,
+                                      elapsed=limit.elapsed())
+                data = port.read(port.in_waiting or 1)
+                if data:
+                    drained += len(data)
                     quiet_since = time.monotonic()
-                elif time.monotonic() - quiet_since >= DRAIN_QUIET:
-                    break
         except (serial.SerialException, OSError) as exc:
-            raise SensorIOError(f"read from {self.port} failed: {exc}") from exc
+            self._stale = True
+            raise SensorIOError(self.port, phase, instruction, _errno(exc)) from exc
+        except CaptureCancelled:
+            self._stale = True
+            raise
+        if drained:
+            logger.debug("drained %d stale bytes in %.2f s", drained, limit.elapsed())
+
+
+def _errno(exc: BaseException) -> int | None:
+    value = getattr(exc, "errno", None)
+    return value if isinstance(value, int) else None

@@ -33,7 +33,7 @@ from biometric.sensor.constants import (
     describe_code,
     packet_size_code,
 )
-from biometric.sensor.errors import ChecksumError, FramingError
+from biometric.sensor.errors import ChecksumError, FramingError, FramingProblem
 
 __all__ = [
     "CODE_DESCRIPTIONS",
@@ -41,6 +41,7 @@ __all__ = [
     "DEFAULT_PASSWORD",
     "HEADER",
     "MAX_CONTENT",
+    "MAX_FRAME",
     "PACKET_SIZES",
     "ConfirmationCode",
     "Instruction",
@@ -69,6 +70,7 @@ DEFAULT_PASSWORD = 0x00000000
 HEADER_LEN = 9  # start code, address, PID, length
 MAX_CONTENT = 256  # largest data packet the family supports
 MIN_LENGTH = 3  # at least one content byte plus the checksum
+MAX_FRAME = HEADER_LEN + MAX_CONTENT + 2  # 267: the longest packet on the wire
 
 
 def checksum(pid: int, content: bytes) -> int:
@@ -202,7 +204,7 @@ def decode_packet(data: bytes) -> Packet:
     reader.feed(data)
     packet = reader.next_packet()
     if packet is None or reader.pending or reader.discarded:
-        raise FramingError("bytes are not exactly one packet")
+        raise FramingError(FramingProblem.NOT_ONE_PACKET, received=len(data))
     return packet
 
 
@@ -229,10 +231,11 @@ class SystemParameters:
     def from_bytes(cls, data: bytes) -> SystemParameters:
         """Decode the result bytes; FramingError if they are not 16 or not valid."""
         if len(data) != _SYS_PARA.size:
-            raise FramingError(f"system parameters are {_SYS_PARA.size} bytes, not {len(data)}")
+            raise FramingError(FramingProblem.BAD_RESULT, received=len(data),
+                               expected=_SYS_PARA.size)
         status, system_id, library, level, address, size_code, baud_n = _SYS_PARA.unpack(data)
         if size_code not in PACKET_SIZES:
-            raise FramingError(f"unknown data packet size code {size_code}")
+            raise FramingError(FramingProblem.BAD_RESULT)  # an unknown packet size code
         return cls(
             StatusFlags(status),
             system_id,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from apdu.biometric_profile import FingerPosition
 from simulators.fingers.difficulty import Difficulty, ImpressionProfile
 from simulators.fingers.distortion import SENSOR_HEIGHT, SENSOR_WIDTH
 from simulators.fingers.master import GENERATOR_VERSION, Finger
@@ -19,25 +20,15 @@ from simulators.fingers.orientation import PatternClass
 
 _PERSONA_DOMAIN = 0x9E2B_41C7
 
-FINGER_POSITIONS = {
-    1: "right thumb",
-    2: "right index",
-    3: "right middle",
-    4: "right ring",
-    5: "right little",
-    6: "left thumb",
-    7: "left index",
-    8: "left middle",
-    9: "left ring",
-    10: "left little",
-}
+FINGER_POSITIONS = tuple(p for p in FingerPosition if p is not FingerPosition.UNKNOWN)
+"""The ten fingers a persona has (ISO/IEC 19794-2 positions 1..10)."""
 
 
 def persona_finger_seed(persona_seed: int, finger_index: int) -> int:
     """Finger seed of a persona's finger at ISO/IEC 19794-2 position 1..10."""
     if finger_index not in FINGER_POSITIONS:
         raise ValueError(f"finger position must be 1..10, got {finger_index!r}")
-    seq = np.random.SeedSequence([_PERSONA_DOMAIN, persona_seed & (2**64 - 1), finger_index])
+    seq = np.random.SeedSequence([_PERSONA_DOMAIN, persona_seed & (2**64 - 1), int(finger_index)])
     return int(seq.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
@@ -45,6 +36,7 @@ __all__ = [
     "Difficulty",
     "FINGER_POSITIONS",
     "Finger",
+    "FingerPosition",
     "GENERATOR_VERSION",
     "ImpressionProfile",
     "PatternClass",

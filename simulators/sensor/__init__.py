@@ -14,7 +14,7 @@ from simulators.sensor.control import (
     poor,
     status,
 )
-from simulators.sensor.faults import DEFAULT_NOISE, Fault, FaultKind, FaultPlan
+from simulators.sensor.faults import DEFAULT_NOISE, FLOOD_PATTERN, Fault, FaultKind, FaultPlan
 from simulators.sensor.glass import (
     FingerSource,
     Glass,
@@ -36,6 +36,7 @@ from simulators.sensor.server import SensorHandle, run_sensor, serve_forever
 
 __all__ = [
     "DEFAULT_NOISE",
+    "FLOOD_PATTERN",
     "ControlError",
     "Fault",
     "FaultKind",

@@ -13,6 +13,8 @@ Requests::
     {"op": "lift"}
     {"op": "status"}
     {"op": "fault", "kind": "silence", "instruction": "GEN_IMG", "count": 1, ...}
+    {"op": "fault", "kind": "drip", "instruction": "UP_IMAGE", "length": 139, "interval": 0.2}
+    {"op": "fault", "kind": "flood", "packet": 50}     # garbage until clear_faults
     {"op": "clear_faults"}
 """
 

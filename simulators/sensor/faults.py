@@ -1,10 +1,12 @@
 """Fault injection on the simulated module's answers.
 
 A :class:`Fault` says what goes wrong (garbled byte, bad checksum, truncation, dropped
-bytes, noise, silence), on which answer (optionally only answers to one instruction)
-and on which packet of that answer (0 the acknowledgement, 1.. the data packets of an
-upload, -1 the last). Faults queue in a :class:`FaultPlan`; the pty link applies the
-first one that matches to the encoded packets just before they are written.
+bytes, noise, silence, a slow drip, an endless flood), on which answer (optionally only
+answers to one instruction) and on which packet of that answer (0 the acknowledgement,
+1.. the data packets of an upload, -1 the last). Faults queue in a :class:`FaultPlan`;
+the pty link applies the first one that matches to the encoded packets just before they
+are written. DRIP and FLOOD are about time, so the link carries them out: the packets
+are paced (DRIP) or replaced by garbage that never ends until the plan is cleared (FLOOD).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from biometric.sensor.constants import Instruction
 logger = logging.getLogger("nidkiosk.sim.sensor")
 
 DEFAULT_NOISE = b"\x00\x55\xef\x13\xef\x01\xff\x07"  # includes a false start code
+FLOOD_PATTERN = bytes(b for b in range(256) if b != 0xEF)  # no start code: pure garbage
 
 
 class FaultKind(Enum):
@@ -31,6 +34,8 @@ class FaultKind(Enum):
     DROP_BYTES = "drop_bytes"  # ``length`` bytes removed at ``offset`` (default the middle)
     NOISE = "noise"  # ``data`` sent before the packet
     SILENCE = "silence"  # no answer at all
+    DRIP = "drip"  # from the packet on, ``length`` bytes every ``interval`` seconds
+    FLOOD = "flood"  # from the packet on, ``data`` repeated endlessly instead of the answer
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,29 @@ class Fault:
     count: int | None = 1
     offset: int | None = None
     length: int = 1
-    data: bytes = DEFAULT_NOISE
+    data: bytes | None = None  # NOISE: DEFAULT_NOISE; FLOOD: FLOOD_PATTERN
+    interval: float = 0.5  # DRIP: seconds between chunks of ``length`` bytes
 
     def __post_init__(self) -> None:
         if self.count is not None and self.count < 1:
             raise ValueError("count must be at least 1 (or None for unlimited)")
         if self.length < 1:
             raise ValueError("length must be at least 1")
+        if not 0 < self.interval <= 60:
+            raise ValueError("interval must be more than 0 and at most 60 seconds")
+        if self.data is not None and not self.data:
+            raise ValueError("data must not be empty")
+
+    @property
+    def payload(self) -> bytes:
+        """The bytes NOISE sends before the packet, or FLOOD sends over and over."""
+        if self.data is not None:
+            return self.data
+        return FLOOD_PATTERN if self.kind is FaultKind.FLOOD else DEFAULT_NOISE
+
+    def start(self, packets: int) -> int:
+        """Index of the packet this fault hits in an answer of ``packets`` packets."""
+        return self.packet if self.packet >= 0 else packets + self.packet
 
     def matches(self, instruction: int | None, packets: int) -> bool:
         """Whether this fault applies to an answer of ``packets`` packets."""
@@ -57,8 +78,7 @@ class Fault:
             return False
         if self.kind is FaultKind.SILENCE:
             return True
-        index = self.packet if self.packet >= 0 else packets + self.packet
-        return 0 <= index < packets
+        return 0 <= self.start(packets) < packets
 
     @classmethod
     def from_json(cls, request: Mapping[str, object]) -> Fault:
@@ -69,6 +89,9 @@ class Fault:
             instruction = Instruction[instruction.upper()]
         count = _optional_int(request, "count", 1)
         data_hex = request.get("data_hex")
+        interval = request.get("interval", 0.5)
+        if isinstance(interval, bool) or not isinstance(interval, int | float):
+            raise ValueError("interval must be a number")
         return cls(
             kind=kind,
             instruction=_optional_int({"instruction": instruction}, "instruction", None),
@@ -76,7 +99,8 @@ class Fault:
             count=count,
             offset=_optional_int(request, "offset", None),
             length=_optional_int(request, "length", 1) or 1,
-            data=bytes.fromhex(data_hex) if isinstance(data_hex, str) else DEFAULT_NOISE,
+            data=bytes.fromhex(data_hex) if isinstance(data_hex, str) else None,
+            interval=float(interval),
         )
 
     def describe(self) -> dict[str, object]:
@@ -86,6 +110,8 @@ class Fault:
             "instruction": self.instruction,
             "packet": self.packet,
             "count": self.count,
+            **({"interval": self.interval, "length": self.length}
+               if self.kind is FaultKind.DRIP else {}),
         }
 
 
@@ -99,10 +125,19 @@ def _optional_int(request: Mapping[str, object], key: str, default: int | None) 
 
 
 def apply_fault(fault: Fault, frames: list[bytes]) -> list[bytes]:
-    """The frames as they go out once ``fault`` hits them."""
+    """The frames as they go out once ``fault`` hits them.
+
+    DRIP changes no byte (only the pace, which the link sets); FLOOD is shown as one
+    repetition of its garbage in place of the packets from ``packet`` on (the link
+    repeats it until the plan is cleared).
+    """
     if fault.kind is FaultKind.SILENCE:
         return []
-    index = fault.packet if fault.packet >= 0 else len(frames) + fault.packet
+    if fault.kind is FaultKind.DRIP:
+        return list(frames)
+    index = fault.start(len(frames))
+    if fault.kind is FaultKind.FLOOD:
+        return [*frames[:index], fault.payload]
     frame = bytearray(frames[index])
     out = list(frames)
     if fault.kind is FaultKind.GARBLE:
@@ -119,7 +154,7 @@ def apply_fault(fault: Fault, frames: list[bytes]) -> list[bytes]:
         offset = fault.offset if fault.offset is not None else len(frame) // 2
         del frame[offset : offset + fault.length]
     elif fault.kind is FaultKind.NOISE:
-        frame[:0] = fault.data
+        frame[:0] = fault.payload
     if fault.kind is FaultKind.TRUNCATE:
         out.append(bytes(frame))
     else:
@@ -134,6 +169,7 @@ class FaultPlan:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self.applied = 0
+        self.generation = 0  # grows on every clear(): ends a drip or a flood under way
 
     def add(self, fault: Fault) -> None:
         """Queue a fault behind those already queued."""
@@ -144,6 +180,7 @@ class FaultPlan:
         """Drop every queued fault (also ends a SILENCE with count None)."""
         with self._lock:
             self._faults.clear()
+            self.generation += 1
 
     def pending(self) -> list[Fault]:
         """The queued faults, first to apply first."""
@@ -152,13 +189,18 @@ class FaultPlan:
 
     def apply(self, instruction: int | None, frames: list[bytes]) -> list[bytes]:
         """Apply the first matching fault, if any, and count it down."""
+        fault = self.take(instruction, len(frames))
+        return frames if fault is None else apply_fault(fault, frames)
+
+    def take(self, instruction: int | None, packets: int) -> Fault | None:
+        """The first fault matching an answer of ``packets`` packets, counted down."""
         with self._lock:
             position = next(
-                (i for i, f in enumerate(self._faults) if f.matches(instruction, len(frames))),
+                (i for i, f in enumerate(self._faults) if f.matches(instruction, packets)),
                 None,
             )
             if position is None:
-                return frames
+                return None
             fault = self._faults[position]
             if fault.count is not None:
                 if fault.count == 1:
@@ -167,4 +209,4 @@ class FaultPlan:
                     self._faults[position] = replace(fault, count=fault.count - 1)
             self.applied += 1
         logger.debug("fault %s applied to packet %d", fault.kind.value, fault.packet)
-        return apply_fault(fault, frames)
+        return fault

@@ -19,12 +19,13 @@ import tty
 
 from biometric.sensor.errors import ChecksumError
 from biometric.sensor.packets import Packet, PacketReader
-from simulators.sensor.faults import FaultPlan
+from simulators.sensor.faults import Fault, FaultKind, FaultPlan, apply_fault
 from simulators.sensor.module import SimulatedModule
 
 logger = logging.getLogger("nidkiosk.sim.sensor")
 
 _POLL = 0.05  # how often the loop looks at the stop flag
+_FLOOD_CHUNK = 4096  # bytes a flood offers the pty at a time
 
 
 class PtyLink:
@@ -106,13 +107,65 @@ class PtyLink:
     def _send(self, instruction: int | None, packets: list[Packet]) -> None:
         if not packets:
             return
-        frames = self.faults.apply(instruction, [p.encode() for p in packets])
+        frames = [p.encode() for p in packets]
+        fault = self.faults.take(instruction, len(frames))
+        if fault is None:
+            self._write_frames(frames)
+        elif fault.kind is FaultKind.DRIP:
+            start = fault.start(len(frames))
+            self._write_frames(frames[:start])
+            self._drip(b"".join(frames[start:]), fault)
+        elif fault.kind is FaultKind.FLOOD:
+            self._write_frames(frames[: fault.start(len(frames))])
+            self._flood(fault.payload)
+        else:
+            self._write_frames(apply_fault(fault, frames))
+
+    def _write_frames(self, frames: list[bytes]) -> None:
         for frame in frames:
             if self._stop.is_set():
                 return
             self._write_all(frame)
             if self.line_rate:
                 time.sleep(len(frame) * 10 / self.module.baud_rate)
+
+    def _drip(self, data: bytes, fault: Fault) -> None:
+        """``fault.length`` bytes every ``fault.interval`` s; the rest at once if cleared."""
+        generation = self.faults.generation
+        for offset in range(0, len(data), fault.length):
+            if self._stop.is_set():
+                return
+            if self.faults.generation != generation:
+                self._write_all(data[offset:])
+                return
+            if offset:
+                self._stop.wait(fault.interval)
+            self._write_all(data[offset : offset + fault.length])
+
+    def _flood(self, pattern: bytes) -> None:
+        """Garbage as fast as the line takes it, until the plan is cleared or we stop.
+
+        Commands that arrive meanwhile are read and ignored, as a module gone mad would.
+        """
+        generation = self.faults.generation
+        block = (pattern * (_FLOOD_CHUNK // len(pattern) + 1))[:_FLOOD_CHUNK]
+        while not self._stop.is_set() and self.faults.generation == generation:
+            try:
+                readable, writable, _ = select.select([self._master], [self._master], [], _POLL)
+                if readable:
+                    self.bytes_in += len(os.read(self._master, 4096))
+                if writable:
+                    self.bytes_out += os.write(self._master, block)
+            except BlockingIOError:
+                continue
+            except OSError as exc:
+                if exc.errno == errno.EIO:  # no slave open right now
+                    self._stop.wait(_POLL)
+                    continue
+                logger.debug("pty flood failed: %s", exc)
+                return
+            except ValueError:
+                return
 
     def _write_all(self, data: bytes) -> None:
         view = memoryview(data)

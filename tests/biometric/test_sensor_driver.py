@@ -6,6 +6,7 @@ only generous "it did not hang" bounds.
 
 from __future__ import annotations
 
+import errno
 import statistics
 import threading
 import time
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
+from biometric.errors import BiometricError, NoUsableTouch
 from biometric.sensor import (
     CaptureCancelled,
     CaptureTimeout,
@@ -22,14 +24,17 @@ from biometric.sensor import (
     Feedback,
     FingerprintSensor,
     FramingError,
+    FramingProblem,
     Instruction,
     LedMethod,
     SensorError,
-    SensorIOError,
+    SensorPhase,
     SensorRejected,
     SensorTimeout,
+    SensorUnavailable,
     quantize,
 )
+from biometric.sensor.timing import command_limit
 from simulators.sensor import (
     Fault,
     FaultKind,
@@ -114,7 +119,9 @@ def test_no_finger_reports_feedback_then_times_out(sensor: FingerprintSensor) ->
     assert time.monotonic() - started < NO_HANG
     assert seen == [Feedback.NO_FINGER]  # reported once, when it changed
     assert info.value.last_feedback is Feedback.NO_FINGER
-    assert isinstance(info.value, SensorTimeout)
+    assert info.value.timeout == 0.5
+    # the module answered every poll: no usable touch, not a device error
+    assert isinstance(info.value, NoUsableTouch) and not isinstance(info.value, SensorError)
 
 
 def test_cancel_through_event(sensor: FingerprintSensor) -> None:
@@ -125,17 +132,19 @@ def test_cancel_through_event(sensor: FingerprintSensor) -> None:
             threading.Timer(0.1, cancel.set).start()
 
     started = time.monotonic()
-    with pytest.raises(CaptureCancelled):
+    with pytest.raises(CaptureCancelled) as info:
         sensor.capture(event=cancel, on_feedback=on_feedback, timeout=30)
     assert time.monotonic() - started < NO_HANG
+    assert isinstance(info.value, BiometricError) and not isinstance(info.value, SensorError)
 
 
 def test_cancel_before_start(sim: SensorHandle, sensor: FingerprintSensor) -> None:
     sim.place_image(ridge_pattern(1))
     cancel = threading.Event()
     cancel.set()
-    with pytest.raises(CaptureCancelled):
+    with pytest.raises(CaptureCancelled) as info:
         sensor.capture(event=cancel)
+    assert info.value.phase is SensorPhase.WAIT_FINGER
 
 
 def test_poor_touch_then_finger(sim: SensorHandle, sensor: FingerprintSensor) -> None:
@@ -194,11 +203,21 @@ def test_upimage_before_genimg_is_no_valid_image(sensor: FingerprintSensor) -> N
     with pytest.raises(SensorRejected) as info:
         sensor.upload_image()
     assert info.value.code == ConfirmationCode.NO_VALID_IMAGE
+    assert info.value.confirmation is ConfirmationCode.NO_VALID_IMAGE
+    assert info.value.instruction == Instruction.UP_IMAGE and info.value.phase is SensorPhase.ACK
 
 
-def test_open_missing_port_is_io_error() -> None:
-    with pytest.raises(SensorIOError):
+def test_open_missing_port_is_unavailable_with_errno() -> None:
+    with pytest.raises(SensorUnavailable) as info:
         FingerprintSensor("/dev/nonexistent-nidkiosk-sensor").open()
+    assert info.value.errno == errno.ENOENT and info.value.phase is SensorPhase.OPEN
+    assert isinstance(info.value, SensorError)
+
+
+def test_port_held_by_another_sensor_is_unavailable(sim: SensorHandle) -> None:
+    with make_sensor(sim), pytest.raises(SensorUnavailable) as info:
+        make_sensor(sim).open()
+    assert info.value.errno in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EBUSY)
 
 
 # -- faults: one-shot ones are retried away ---------------------------------------------
@@ -265,11 +284,15 @@ def test_persistent_fault_gives_clear_error(
     started = time.monotonic()
     with pytest.raises(error) as info:
         sensor.capture(timeout=30)
+    if fault.instruction is None:  # GenImg failed: one command exchange, all retries in
+        assert time.monotonic() - started < command_limit(0.25, 2) + 0.2
     assert time.monotonic() - started < NO_HANG
     assert not isinstance(info.value, CaptureTimeout)
     if error is FramingError:
-        assert not isinstance(info.value, ChecksumError)
-        assert "truncated" in str(info.value)
+        assert info.value.problem is FramingProblem.TRUNCATED
+        assert info.value.received  # the bytes of the packet that began
+    assert info.value.phase in (SensorPhase.ACK, SensorPhase.DATA)
+    assert info.value.instruction is not None
     sim.clear_faults()
     sensor.read_system_parameters()  # the link is usable again
 

@@ -7,8 +7,15 @@ import random
 import numpy as np
 import pytest
 
+from biometric.errors import ImageFormatError
 from biometric.sensor import IMAGE_BYTES, pack_image, quantize, unpack_image
-from biometric.sensor.errors import ChecksumError, FramingError, SensorRejected
+from biometric.sensor.errors import (
+    ChecksumError,
+    FramingError,
+    FramingProblem,
+    SensorPhase,
+    SensorRejected,
+)
 from biometric.sensor.image import check_image
 from biometric.sensor.packets import (
     ConfirmationCode,
@@ -86,7 +93,7 @@ def test_reader_rejects_bad_checksum_then_recovers() -> None:
     reader.feed(bytes(bad) + ACK_NO_FINGER)
     with pytest.raises(ChecksumError) as info:
         reader.next_packet()
-    assert info.value.received != info.value.expected
+    assert info.value.checksum != info.value.computed
     packet = reader.next_packet()
     assert packet is not None and packet.code == ConfirmationCode.NO_FINGER
 
@@ -117,8 +124,9 @@ def test_reader_never_spins_on_random_bytes() -> None:
 
 
 def test_decode_packet_requires_exactly_one_packet() -> None:
-    with pytest.raises(FramingError):
+    with pytest.raises(FramingError) as info:
         decode_packet(ACK_OK[:-1])
+    assert info.value.problem is FramingProblem.NOT_ONE_PACKET
     with pytest.raises(FramingError):
         decode_packet(ACK_OK + b"\x00")
 
@@ -136,8 +144,10 @@ def test_system_parameters_round_trip() -> None:
     raw = params.to_bytes()
     assert raw.hex() == "000c0009012c0003ffffffff00010006"
     assert SystemParameters.from_bytes(raw) == params
-    with pytest.raises(FramingError):
+    with pytest.raises(FramingError) as info:
         SystemParameters.from_bytes(raw[:-1])
+    assert info.value.problem is FramingProblem.BAD_RESULT
+    assert (info.value.received, info.value.expected) == (15, 16)
 
 
 def test_packet_size_codes() -> None:
@@ -153,7 +163,8 @@ def test_confirmation_codes_have_descriptions() -> None:
     assert "0xEE" in describe_code(0xEE)
     error = SensorRejected(0x15, Instruction.UP_IMAGE)
     assert error.confirmation is ConfirmationCode.NO_VALID_IMAGE
-    assert "UP_IMAGE" in str(error) and "no valid image" in str(error)
+    assert error.instruction == Instruction.UP_IMAGE and error.phase is SensorPhase.ACK
+    assert "UP_IMAGE" in str(error) and "NO_VALID_IMAGE" in str(error)  # a log line
 
 
 def test_image_packs_high_nibble_first() -> None:
@@ -184,5 +195,5 @@ def test_image_checks() -> None:
     with pytest.raises(ValueError, match=r"0\.\.255"):
         check_image(np.full((288, 256), 300, dtype=np.int32))
     assert check_image(np.full((288, 256), 7, dtype=np.int64)).dtype == np.uint8
-    with pytest.raises(ValueError):
+    with pytest.raises(ImageFormatError):  # a BiometricError, and still a ValueError
         unpack_image(b"\x00" * 100)

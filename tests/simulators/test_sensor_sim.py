@@ -16,6 +16,7 @@ import pytest
 
 from biometric.sensor import Feedback, FingerprintSensor, quantize
 from biometric.sensor.packets import (
+    HEADER,
     ConfirmationCode,
     Instruction,
     Packet,
@@ -47,7 +48,7 @@ from simulators.sensor import (
     set_persona_provider,
     status,
 )
-from simulators.sensor.faults import apply_fault
+from simulators.sensor.faults import DEFAULT_NOISE, FLOOD_PATTERN, apply_fault
 
 NO_HANG = 5.0
 
@@ -156,6 +157,10 @@ def test_fault_transformations() -> None:
     assert len(dropped[2]) == len(data[2]) - 3 and dropped[:2] == data[:2]
     noisy = apply_fault(Fault(FaultKind.NOISE, data=b"\x00\xef"), [ack])[0]
     assert noisy == b"\x00\xef" + ack
+    assert apply_fault(Fault(FaultKind.NOISE), [ack])[0] == DEFAULT_NOISE + ack
+    assert apply_fault(Fault(FaultKind.DRIP, packet=1), data) == data  # only the pace changes
+    flooded = apply_fault(Fault(FaultKind.FLOOD, packet=1), data)
+    assert flooded == [ack, FLOOD_PATTERN] and HEADER not in FLOOD_PATTERN
 
 
 def test_fault_plan_counts_and_filters() -> None:
@@ -200,6 +205,52 @@ def test_pty_answers_raw_bytes_and_bad_checksum() -> None:
         broken[-1] ^= 0x55
         answer = _raw_exchange(handle.port_path, bytes(broken))
         assert answer[0].code == ConfirmationCode.PACKET_ERROR
+
+
+def _read_for(fd: int, seconds: float) -> bytes:
+    """Whatever the module writes to the line within ``seconds``."""
+    out = bytearray()
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            out += os.read(fd, 65536)
+    return bytes(out)
+
+
+def test_drip_paces_the_answer_over_the_pty() -> None:
+    with run_sensor() as handle:
+        handle.inject(Fault(FaultKind.DRIP, Instruction.HANDSHAKE, length=4, interval=0.15))
+        fd = os.open(handle.port_path, os.O_RDWR | os.O_NOCTTY)
+        try:
+            started = time.monotonic()
+            os.write(fd, command_packet(Instruction.HANDSHAKE))
+            first = _read_for(fd, 0.1)
+            rest = _read_for(fd, 0.5)
+        finally:
+            os.close(fd)
+    assert first == ack_packet(ConfirmationCode.OK)[:4]  # 12 bytes, 4 every 0.15 s
+    assert first + rest == ack_packet(ConfirmationCode.OK)
+    assert time.monotonic() - started >= 0.3
+
+
+def test_flood_is_endless_garbage_until_cleared() -> None:
+    with run_sensor() as handle:
+        handle.inject(Fault(FaultKind.FLOOD, Instruction.GEN_IMG))
+        fd = os.open(handle.port_path, os.O_RDWR | os.O_NOCTTY)
+        try:
+            os.write(fd, command_packet(Instruction.GEN_IMG))
+            flood = _read_for(fd, 0.3)
+            assert len(flood) > 10_000 and HEADER not in flood
+            os.write(fd, command_packet(Instruction.HANDSHAKE))  # ignored while flooding
+            assert len(_read_for(fd, 0.2)) > 10_000
+            handle.clear_faults()
+            _read_for(fd, 0.2)  # the tail of the flood
+            answer = _raw_exchange(handle.port_path, command_packet(Instruction.HANDSHAKE))
+            assert answer[0].code == ConfirmationCode.OK
+        finally:
+            os.close(fd)
+        assert handle.faults.applied == 1
 
 
 # -- control channel -----------------------------------------------------------------------
@@ -358,6 +409,13 @@ def test_fault_from_json() -> None:
         FaultKind.DROP_BYTES, Instruction.UP_IMAGE, packet=-1, count=None, offset=12, length=3
     )
     assert Fault.from_json({"kind": "noise", "data_hex": "00ef"}).data == b"\x00\xef"
+    drip = Fault.from_json({"kind": "drip", "length": 16, "interval": 0.2, "count": None})
+    assert drip == Fault(FaultKind.DRIP, count=None, length=16, interval=0.2)
+    assert drip.describe()["interval"] == 0.2
+    with pytest.raises(ValueError):
+        Fault.from_json({"kind": "drip", "interval": "slow"})
+    with pytest.raises(ValueError):
+        Fault(FaultKind.DRIP, interval=0)
     with pytest.raises(ValueError):
         Fault.from_json({"kind": "garble", "count": "two"})
     with pytest.raises(KeyError):
