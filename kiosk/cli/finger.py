@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from apdu.biometric_profile import FingerPosition, reference_for
 from biometric.capture import CaptureStep
 from kiosk import paths
 from kiosk.cli.common import (
@@ -30,7 +31,8 @@ from kiosk.flows.forgot_pin import ForgotPinFlow
 from kiosk.flows.outcome import Ending, Outcome
 from kiosk.flows.runner import InlineRunner
 
-FINGERS = {"right-index": 0x91, "left-index": 0x92}
+FINGERS = {"right-index": reference_for(FingerPosition.RIGHT_INDEX),
+           "left-index": reference_for(FingerPosition.LEFT_INDEX)}
 
 
 def add_commands(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
@@ -60,7 +62,9 @@ def add_commands(commands: argparse._SubParsersAction,  # type: ignore[type-arg]
     place.add_argument("action", choices=["place", "poor", "lift", "status"])
     place.add_argument("--persona", type=int, help="persona seed whose finger to place")
     place.add_argument("--finger", type=int, default=2,
-                       help="ISO finger position 1-10 (2 right index, 7 left index)")
+                       help="ISO finger position: " + ", ".join(
+                           f"{p.value} {p.name.lower().replace('_', ' ')}"
+                           for p in FingerPosition if p))
     place.add_argument("--impression", type=int, default=1,
                        help="which touch (each one differs; 0 is the enrolment touch)")
     place.add_argument("--control", metavar="SOCKET")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from apdu.biometric_profile import FingerPosition
 from citizen.digits import persian_digits
 
 CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
@@ -134,8 +135,17 @@ CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
     "CaptureStep.LIFT_AND_PLACE": ("Lift your finger and place it again.",
                                    "انگشت را بردارید و دوباره بگذارید."),
     "CaptureStep.GOT_IT": ("Got it.", "دریافت شد."),
-    "finger.2": ("right index finger", "انگشت اشارهٔ دست راست"),
-    "finger.7": ("left index finger", "انگشت اشارهٔ دست چپ"),
+    "FingerPosition.UNKNOWN": ("finger", "انگشت"),
+    "FingerPosition.RIGHT_THUMB": ("right thumb", "شست دست راست"),
+    "FingerPosition.RIGHT_INDEX": ("right index finger", "انگشت اشارهٔ دست راست"),
+    "FingerPosition.RIGHT_MIDDLE": ("right middle finger", "انگشت میانی دست راست"),
+    "FingerPosition.RIGHT_RING": ("right ring finger", "انگشت حلقهٔ دست راست"),
+    "FingerPosition.RIGHT_LITTLE": ("right little finger", "انگشت کوچک دست راست"),
+    "FingerPosition.LEFT_THUMB": ("left thumb", "شست دست چپ"),
+    "FingerPosition.LEFT_INDEX": ("left index finger", "انگشت اشارهٔ دست چپ"),
+    "FingerPosition.LEFT_MIDDLE": ("left middle finger", "انگشت میانی دست چپ"),
+    "FingerPosition.LEFT_RING": ("left ring finger", "انگشت حلقهٔ دست چپ"),
+    "FingerPosition.LEFT_LITTLE": ("left little finger", "انگشت کوچک دست چپ"),
     "finger.verifying": ("Verifying your {finger} ({tries} left).",
                          "بررسی {finger} شما ({tries} فرصت مانده)."),
     "finger.verified": ("Finger verified by the card.", "کارت اثر انگشت را تأیید کرد."),
@@ -232,10 +242,10 @@ class Words:
         return self.say("tries.one") if count == 1 else self.say("tries", n=count)
 
     def finger(self, position: int) -> str:
-        key = f"finger.{position}"
-        if key in CATALOG:
-            return self.say(key)
-        return f"finger {position}" if self.lang == "en" else f"انگشت {self.number(position)}"
+        try:
+            return self.say(FingerPosition(position))
+        except ValueError:
+            return self.say(FingerPosition.UNKNOWN)
 
     def span(self, low: int, high: int) -> str:
         if low == high:

@@ -31,7 +31,6 @@ from apdu.errors import (
     WrongPinError,
 )
 from biometric.errors import BiometricError
-from biometric.sensor import SensorError
 from kiosk.flows.base import Flow
 from kiosk.flows.events import NewPinEntered, PinEntered
 from kiosk.flows.outcome import Ending, Outcome
@@ -68,7 +67,7 @@ def outcome_for_card_error(error: BaseException) -> Outcome | None:
         return Outcome(Ending.SIGNATURE_NOT_ACTIVE, detail=error)
     if isinstance(error, CardError):
         return Outcome(Ending.CARD_ERROR, detail=error)
-    if isinstance(error, BiometricError | SensorError):
+    if isinstance(error, BiometricError):
         from kiosk.flows.finger import outcome_for_biometric_error
 
         return outcome_for_biometric_error(error)

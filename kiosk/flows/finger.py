@@ -18,7 +18,7 @@ from apdu.client import NidCard
 from apdu.errors import BiometricBlockedError, FingerNotMatchedError
 from biometric.capture import CaptureStep, TooManyPoorTouches, capture_template
 from biometric.compact import MinutiaeOrder
-from biometric.errors import BiometricError
+from biometric.errors import BiometricError, NoUsableTouch
 from biometric.sensor import (
     CaptureCancelled,
     CaptureTimeout,
@@ -60,7 +60,8 @@ class SensorFingers:
         return template.data
 
 
-def outcome_for_biometric_error(error: BiometricError | SensorError) -> Outcome:
+def outcome_for_biometric_error(error: BiometricError) -> Outcome:
+    """Cancelled, the person's matter (no finger, only poor touches), or the device's."""
     if isinstance(error, CaptureCancelled):
         return Outcome(Ending.CANCELLED)
     if isinstance(error, CaptureTimeout):
@@ -68,7 +69,9 @@ def outcome_for_biometric_error(error: BiometricError | SensorError) -> Outcome:
             return Outcome(Ending.NO_FINGER, detail=error)
         return Outcome(Ending.NO_USABLE_TOUCH, detail=error.last_feedback)
     if isinstance(error, TooManyPoorTouches):
-        return Outcome(Ending.NO_USABLE_TOUCH, detail=error.last.feedback)
+        return Outcome(Ending.NO_USABLE_TOUCH, detail=error.feedback)
+    if isinstance(error, NoUsableTouch):
+        return Outcome(Ending.NO_USABLE_TOUCH, detail=error)
     if isinstance(error, SensorError):
         return Outcome(Ending.SENSOR_ERROR, detail=error)
     return Outcome(Ending.NO_USABLE_TOUCH, detail=error)
