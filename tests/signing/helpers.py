@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 from pathlib import Path
 
+import jdatetime
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -13,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
+from citizen.identity import Identity
+from citizen.national_code import national_code_check_digit
 from signing.signer import SignatureAlgorithm, SoftwareSigner
 
 
@@ -88,3 +92,18 @@ def make_root(
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     key = ec.generate_private_key(ec.SECP256R1())
     return make_certificate(name(common_name), key.public_key(), None, key, ca=True), key
+
+
+def holder_of_card(identity: Identity, number: int) -> Identity:
+    """Another holder with another card: national code and card serial derived from ``number``."""
+    first_nine = f"{(int(identity.national_code[:9]) + number) % 10**9:09d}"
+    code = first_nine + str(national_code_check_digit(first_nine))
+    return dataclasses.replace(identity, national_code=code,
+                               card_serial=f"{identity.card_serial[:2]}{number:07d}")
+
+
+def new_card_of(identity: Identity, number: int, issued_days_later: int) -> Identity:
+    """The same holder's duplicate card, issued ``issued_days_later`` days after this one."""
+    return dataclasses.replace(
+        identity, card_serial=f"{identity.card_serial[:2]}{number:07d}",
+        issue_date=identity.issue_date + jdatetime.timedelta(days=issued_days_later))
