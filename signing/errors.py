@@ -131,3 +131,11 @@ class CaSettingsError(CaError):
     def __init__(self, problem: SettingsProblem) -> None:
         super().__init__(problem.value)
         self.problem = problem
+
+
+class SerialFormatError(SigningError):
+    """``text`` is not a certificate serial number (hex, as ``openssl x509 -serial`` prints)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("serial-format")
+        self.text = text

@@ -60,6 +60,7 @@ def make_certificate(
     ca: bool,
     key_usage: dict[str, bool] | None = None,
     days: int = 30,
+    purposes: list[x509.ObjectIdentifier] | None = None,
 ) -> x509.Certificate:
     """A certificate outside the local authority's profile, for the cases it never makes."""
     now = utcnow()
@@ -70,7 +71,7 @@ def make_certificate(
                                else {"digital_signature": True, "content_commitment": True}))
     issuer_name = issuer_cert.subject if issuer_cert else subject
     issuer_public = issuer_key.public_key()
-    return (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(issuer_name)
@@ -83,8 +84,10 @@ def make_certificate(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public),
                        critical=False)
-        .sign(issuer_key, hashes.SHA256())
     )
+    if purposes is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(purposes), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 def make_root(
