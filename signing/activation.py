@@ -120,7 +120,7 @@ class SignatureActivation:
     against them. ``on_step`` is told each step as it starts (for a progress screen).
     """
 
-    def __init__(self, card: NidCard, authority: CertificateAuthority, journal_dir: Path,
+    def __init__(self, card: NidCard, authority: CertificateAuthority, journal_dir: Path, *,
                  trust_anchors: Sequence[x509.Certificate],
                  algorithm: SignatureAlgorithmRef = SignatureAlgorithmRef.ECDSA_P256_SHA256,
                  on_step: Callable[[Step], None] | None = None) -> None:

@@ -58,7 +58,8 @@ def in_reader(cards: CardFactory, image: CardImage, delivered: bool = True) -> C
 
 def activation(reader: CardInReader, ca: LocalCertificateAuthority, journal: Path,
                anchors: list[x509.Certificate], **options: object) -> SignatureActivation:
-    return SignatureActivation(reader.insert(), ca, journal, anchors, **options)  # type: ignore[arg-type]
+    return SignatureActivation(reader.insert(), ca, journal, trust_anchors=anchors,
+                               **options)  # type: ignore[arg-type]
 
 
 def live(ca: LocalCertificateAuthority, identity: Identity) -> list[x509.Certificate]:
