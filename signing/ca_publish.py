@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from apdu.atomic import write_atomically
 from signing.ca_base import CertificateAuthority
 from signing.ca_settings import CA_CERTIFICATE_FILE, CRL_FILE
-from signing.errors import SerialFormatError, TrustFileError, TrustFileProblem
+from signing.errors import PublishError, SerialFormatError, TrustFileError, TrustFileProblem
 from signing.status import CertificateStatus
 
 CA_CERTIFICATE_PEM = "signature-ca.pem"
@@ -48,10 +48,16 @@ def _write_public(path: Path, content: bytes) -> None:
 
 def _publish(item: x509.Certificate | x509.CertificateRevocationList, directory: Path,
              pem_name: str, der_name: str) -> PublishedFiles:
-    directory.mkdir(parents=True, exist_ok=True)
     files = PublishedFiles(directory / pem_name, directory / der_name)
-    _write_public(files.pem, item.public_bytes(Encoding.PEM))
-    _write_public(files.der, item.public_bytes(Encoding.DER))
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PublishError(directory) from exc
+    for path, encoding in ((files.pem, Encoding.PEM), (files.der, Encoding.DER)):
+        try:
+            _write_public(path, item.public_bytes(encoding))
+        except OSError as exc:
+            raise PublishError(path) from exc
     return files
 
 

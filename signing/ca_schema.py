@@ -78,6 +78,7 @@ certificates = Table(
 
 def add_missing_columns(connection: Connection) -> None:
     """ALTER TABLE ... ADD COLUMN for columns a store of an older schema lacks."""
+    added = False
     for table in metadata.sorted_tables:
         present = {row[1] for row in connection.exec_driver_sql(
             f"PRAGMA table_info({table.name})")}
@@ -86,4 +87,6 @@ def add_missing_columns(connection: Connection) -> None:
                 kind = column.type.compile(dialect=connection.dialect)
                 connection.exec_driver_sql(
                     f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}")
-    connection.execute(authority.update().values(schema_version=SCHEMA_VERSION))
+                added = True
+    if added:
+        connection.execute(authority.update().values(schema_version=SCHEMA_VERSION))

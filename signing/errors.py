@@ -139,3 +139,11 @@ class SerialFormatError(SigningError):
     def __init__(self, text: str) -> None:
         super().__init__("serial-format")
         self.text = text
+
+
+class PublishError(SigningError):
+    """A published file (certificate, CRL) could not be written at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__("unwritable")
+        self.path = path

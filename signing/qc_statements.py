@@ -52,6 +52,7 @@ class QcClaims:
     types: tuple[str, ...] = ()  # e.g. (QCT_ESIGN,)
     compliance: bool = False
     sscd: bool = False
+    malformed: bool = False  # the extension is there but does not parse: claims nothing
 
 
 def _statement(oid: str, info: core.Asn1Value | None = None) -> QcStatement:
@@ -77,15 +78,24 @@ def qc_statements(*, qualified: bool, key_on_qscd: bool) -> x509.UnrecognizedExt
 def read_qc_claims(certificate: x509.Certificate) -> QcClaims:
     """The claims of a certificate's qcStatements; empty claims when it has none.
 
-    Raises ``ValueError`` for an extension that does not parse.
+    The certificate may come from anywhere (a card, a signature): an extension that
+    does not parse claims nothing and says so.
     """
     try:
         extension = certificate.extensions.get_extension_for_oid(QC_STATEMENTS).value
     except x509.ExtensionNotFound:
         return QcClaims()
-    assert isinstance(extension, x509.UnrecognizedExtension)
+    if not isinstance(extension, x509.UnrecognizedExtension):
+        return QcClaims(malformed=True)
+    try:
+        return _claims(extension.value)
+    except (ValueError, TypeError, KeyError):
+        return QcClaims(malformed=True)
+
+
+def _claims(der: bytes) -> QcClaims:
     semantics, types, compliance, sscd = None, [], False, False
-    for statement in QcStatements.load(extension.value, strict=True):
+    for statement in QcStatements.load(der, strict=True):
         oid = statement["statement_id"].dotted
         info = statement["statement_info"]
         if oid == QC_COMPLIANCE:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import AuthorityInformationAccessOID
 
@@ -28,6 +29,7 @@ from signing.qc_statements import (
     read_qc_claims,
 )
 from signing.signer import SoftwareSigner
+from tests.signing.helpers import make_root, name
 
 
 def issue(ca: LocalCertificateAuthority, signer: SoftwareSigner,
@@ -107,3 +109,14 @@ def test_settings_that_make_no_sense_are_refused(arguments: dict[str, object],
     with pytest.raises(CaSettingsError) as refused:
         CaSettings(**arguments)  # type: ignore[arg-type]
     assert refused.value.problem is problem
+
+
+def test_qc_statements_that_do_not_parse_claim_nothing(signer: SoftwareSigner) -> None:
+    root, key = make_root()
+    garbage = x509.UnrecognizedExtension(QC_STATEMENTS, b"\x30\x03\x06\x01")
+    certificate = (x509.CertificateBuilder().subject_name(name("x")).issuer_name(root.subject)
+                   .public_key(signer.public_key()).serial_number(1)
+                   .not_valid_before(root.not_valid_before_utc)
+                   .not_valid_after(root.not_valid_after_utc)
+                   .add_extension(garbage, critical=False).sign(key, hashes.SHA256()))
+    assert read_qc_claims(certificate) == QcClaims(malformed=True)

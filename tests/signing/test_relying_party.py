@@ -26,7 +26,7 @@ from signing.ca_publish import (
 from signing.ca_settings import HOLDER_SIGNATURE_POLICY, NIDKIOSK_ARC
 from signing.cms import sign_detached, verify_detached
 from signing.csr import build_csr, subject_for
-from signing.errors import SerialFormatError, TrustFileError, TrustFileProblem
+from signing.errors import PublishError, SerialFormatError, TrustFileError, TrustFileProblem
 from signing.signer import SignatureAlgorithm, SoftwareSigner
 from signing.verification import ProblemCause, RevocationStatus, VerificationFailure
 from tests.signing.helpers import KeyRing, holder_of_card, openssl, write_pem
@@ -148,3 +148,13 @@ def test_unusable_trust_files_are_typed_errors(tmp_path: Path) -> None:
         with pytest.raises(TrustFileError) as caught:
             load()
         assert caught.value.problem is problem
+
+
+def test_an_unwritable_export_directory_is_a_typed_error(
+    ca: LocalCertificateAuthority, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    with pytest.raises(PublishError) as caught:
+        export_ca_certificate(ca, blocker / "out")
+    assert caught.value.path == blocker / "out"
