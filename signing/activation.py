@@ -130,10 +130,13 @@ class SignatureActivation:
         self.trust_anchors = list(trust_anchors)
         self.algorithm = algorithm
         self.on_step = on_step
+        self._current: Step | None = None
 
     def _step(self, step: Step, action: Callable[[], T]) -> T:
-        if self.on_step is not None:
-            self.on_step(step)
+        if step is not self._current:
+            self._current = step
+            if self.on_step is not None:
+                self.on_step(step)
         try:
             return action()
         except _EXPECTED as exc:
@@ -165,6 +168,7 @@ class SignatureActivation:
         issued. Raises :class:`ActivationError` and nothing else for expected failures.
         """
         card = self.card
+        self._current = None
         identity, subject = self._genuine_identity()
         state = self._step(Step.READ_CARD, card.signature_status).state
         journal = Journal(self.journal_dir, identity)

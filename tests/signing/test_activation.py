@@ -73,7 +73,7 @@ def test_a_genuine_card_is_certified_from_its_verified_data_in_the_new_order(
     reader = in_reader(cards, genuine_image)
     steps: list[Step] = []
     result = activation(reader, ca, tmp_path / "journal", anchors,
-                        on_step=lambda s: steps.append(s) if s not in steps else None).run(
+                        on_step=steps.append).run(
         PIN1, PIN2)
     assert steps == [Step.READ_CARD, Step.VERIFY_HOLDER, Step.GENERATE_KEY, Step.SET_PIN2,
                      Step.VERIFY_PIN2, Step.BUILD_REQUEST, Step.ISSUE, Step.WRITE_CERTIFICATE]
