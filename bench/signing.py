@@ -41,7 +41,6 @@ def main() -> None:
     parser.add_argument("--signatures", type=int, default=200)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="nidkiosk-bench-sign-"))
-    persona = generate_persona(1403)
     pki = IssuerPki.create()
     ca = LocalCertificateAuthority(work / "ca")
     digest = hashlib.sha256(b"benchmark document").digest()
@@ -49,6 +48,8 @@ def main() -> None:
         for algorithm in SignatureAlgorithmRef:
             activations = []
             for run in range(args.activations):
+                # one card per holder: the authority certifies a card (and a holder) once
+                persona = generate_persona(1403 + 1000 * algorithm + run)
                 image = personalize(persona.identity, persona.address, persona.photo_jpeg, pki,
                                     pins=PINS)
                 path = work / f"card-{algorithm.name}-{run}.json"
@@ -58,7 +59,9 @@ def main() -> None:
                     card.verify_pin(PinRef.PIN1, PINS.pin1)
                     card.activate_card()
                     started = time.perf_counter()
-                    activation = SignatureActivation(card, ca, work / "journal", algorithm)
+                    activation = SignatureActivation(card, ca, work / "journal",
+                                                     trust_anchors=[pki.csca],
+                                                     algorithm=algorithm)
                     activation.run(PINS.pin1, PIN2)
                     activations.append(time.perf_counter() - started)
             swap(readers, 0, SimulatedChip(CardStore.open(path)))

@@ -1,98 +1,66 @@
-"""Certificate authorities for the card's signature key, and a local one that persists.
+"""The local certificate authority: an ECDSA P-256 key and its records in one SQLite file.
 
-:class:`CertificateAuthority` is the extension point (a remote NOCR-style CA would
-be another subclass); :class:`LocalCertificateAuthority` keeps an ECDSA P-256 key,
-its self-signed certificate, every issued certificate and every revocation in one
-SQLite file (see :mod:`signing.ca_store`). ``fail_next`` injects outages and refusals
-so the card activation flow can be tested against an authority that says no.
+:class:`LocalCertificateAuthority` keeps its key, its self-signed certificate, its
+settings (:mod:`signing.ca_settings`), every issued certificate with the card it is
+for, and every revocation in :mod:`signing.ca_store`. Opening with the constructor
+creates the authority if the directory has none (the kiosk's own authority);
+:meth:`LocalCertificateAuthority.open_existing` never creates, and opened read-only
+serves a relying party that only wants the certificate and status answers.
+``fail_next`` injects outages and refusals so the activation can be tested against
+an authority that says no.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import threading
-from abc import ABC, abstractmethod
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from citizen.errors import CitizenDataError
 from citizen.identity import Identity
 from signing import ca_profile
-from signing.ca_store import AuthorityRecord, CaStore
+from signing.ca_base import CertificateAuthority, Fault, load_request
+from signing.ca_settings import CaSettings
+from signing.ca_store import AuthorityRecord, CaStore, Issuance, StoredCertificate
+from signing.card_binding import CardBinding, decide, key_id
 from signing.csr import national_code_of, subject_for
 from signing.errors import (
+    CaNotFoundError,
     CaRefusedError,
+    CaSettingsError,
     CaUnavailableError,
     RefusalReason,
-    SignerError,
+    UnavailableReason,
 )
-from signing.signer import SignatureAlgorithm
 from signing.status import CertificateState, CertificateStatus
 
 __all__ = [
     "CertificateAuthority", "CertificateState", "CertificateStatus", "Fault",
-    "LocalCertificateAuthority",
+    "IssuedCertificate", "LocalCertificateAuthority",
 ]
 
+DEFAULT_NAME = "nidkiosk Local Signature CA"
 HOLDER_VALIDITY = dt.timedelta(days=3 * 365)
 AUTHORITY_VALIDITY = dt.timedelta(days=20 * 365)
 CRL_VALIDITY = dt.timedelta(days=7)
 CLOCK_SKEW = dt.timedelta(minutes=5)  # not_before is backdated by this much
-_ACCEPTED_CSR_HASHES = (hashes.SHA256, hashes.SHA384, hashes.SHA512)
+SERIAL_ATTEMPTS = 3  # a 159-bit random serial collides practically never
 
 
-class CertificateAuthority(ABC):
-    """Issues, revokes and answers for signature certificates."""
+@dataclass(frozen=True)
+class IssuedCertificate:
+    """A certificate as the authority recorded it."""
 
-    @property
-    @abstractmethod
-    def certificate(self) -> x509.Certificate:
-        """The authority's own certificate: the trust anchor relying parties configure."""
-
-    @abstractmethod
-    def issue(self, csr_der: bytes, *, identity: Identity | None = None,
-              not_after: dt.datetime | None = None) -> x509.Certificate:
-        """Certify the key in a PKCS#10 request after checking its self-signature."""
-
-    @abstractmethod
-    def revoke(self, serial: int,
-               reason: x509.ReasonFlags = x509.ReasonFlags.unspecified) -> CertificateStatus:
-        """Revoke an issued certificate; returns its status afterwards.
-
-        Revoking twice keeps the first date and reason (RFC 5280: revocation is final).
-        """
-
-    @abstractmethod
-    def status(self, certificate: x509.Certificate) -> CertificateStatus:
-        """Good, revoked (when, why) or unknown to this authority."""
-
-    @abstractmethod
-    def crl(self) -> x509.CertificateRevocationList:
-        """A fresh, complete CRL."""
-
-    def close(self) -> None:
-        """Release what the authority holds open."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
-        self.close()
-
-
-@enum.unique
-class Fault(enum.Enum):
-    """What an injected fault makes the next operation do."""
-
-    UNAVAILABLE = "unavailable"  # raise CaUnavailableError, as if the network were down
-    REFUSE = "refuse"  # raise CaRefusedError(RefusalReason.INJECTED)
+    certificate: x509.Certificate
+    status: CertificateStatus
+    card_serial: str | None
+    national_code: str | None
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
@@ -112,60 +80,71 @@ def _card_expiry(identity: Identity) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), dt.UTC)
 
 
-def _load_request(csr_der: bytes) -> x509.CertificateSigningRequest:
-    try:
-        request = x509.load_der_x509_csr(csr_der)
-        valid = request.is_signature_valid
-        algorithm = request.signature_hash_algorithm
-    except (ValueError, TypeError) as exc:
-        raise CaRefusedError(RefusalReason.MALFORMED_REQUEST,
-                             "the request is not a DER PKCS#10 structure") from exc
-    if not valid:
-        raise CaRefusedError(RefusalReason.BAD_SIGNATURE,
-                             "the request's self-signature does not verify")
-    if not isinstance(algorithm, _ACCEPTED_CSR_HASHES):
-        raise CaRefusedError(RefusalReason.POLICY, "the request is not signed with SHA-2")
-    try:
-        SignatureAlgorithm.for_public_key(request.public_key())
-    except SignerError as exc:
-        raise CaRefusedError(RefusalReason.UNSUPPORTED_KEY, str(exc)) from exc
-    return request
+def _status(stored: StoredCertificate) -> CertificateStatus:
+    if stored.revoked_at is not None:
+        return CertificateStatus.revoked(stored.revoked_at,
+                                         stored.reason or x509.ReasonFlags.unspecified)
+    return CertificateStatus.good()
 
 
 class LocalCertificateAuthority(CertificateAuthority):
     """An authority that lives in ``directory``; created there on first open.
 
-    Two instances may open the same directory one after another (or at once: the
-    database serialises them). ``name``, ``crl_url`` only matter when creating.
+    Two instances may open the same directory one after another or at once (the
+    database serialises them). ``name`` and ``settings`` only matter when creating.
     """
 
-    def __init__(self, directory: Path, *, name: str = "nidkiosk Local Signature CA",
-                 crl_url: str | None = None, holder_validity: dt.timedelta = HOLDER_VALIDITY,
+    def __init__(self, directory: Path, *, name: str = DEFAULT_NAME,
+                 settings: CaSettings | None = None,
+                 holder_validity: dt.timedelta = HOLDER_VALIDITY,
                  crl_validity: dt.timedelta = CRL_VALIDITY) -> None:
-        self.directory = Path(directory)
-        self.crl_url = crl_url
+        self._open(Path(directory), CaStore(Path(directory)), holder_validity, crl_validity,
+                   (name, settings or CaSettings()))
+
+    @classmethod
+    def open_existing(cls, directory: Path, *, read_only: bool = False,
+                      holder_validity: dt.timedelta = HOLDER_VALIDITY,
+                      crl_validity: dt.timedelta = CRL_VALIDITY) -> LocalCertificateAuthority:
+        """The authority in ``directory``; :class:`CaNotFoundError` if there is none.
+
+        Never creates a directory, a database or a key. ``read_only`` opens the
+        database in SQLite's read-only mode: certificate, status and the card's
+        records work; issuing, revoking and signing a CRL raise
+        ``CaUnavailableError(READ_ONLY)``.
+        """
+        self = cls.__new__(cls)
+        store = CaStore(Path(directory), create=False, read_only=read_only)
+        self._open(Path(directory), store, holder_validity, crl_validity, None)
+        return self
+
+    def _open(self, directory: Path, store: CaStore, holder_validity: dt.timedelta,
+              crl_validity: dt.timedelta, create: tuple[str, CaSettings] | None) -> None:
+        self.directory = directory
         self.holder_validity = holder_validity
         self.crl_validity = crl_validity
         self._faults: deque[Fault] = deque()
         self._lock = threading.Lock()
-        self._store = CaStore(self.directory)
+        self._store = store
         try:
-            record = self._store.load_authority() or self._create(name)
+            record = store.load_authority()
+            if record is None and create is None:
+                raise CaNotFoundError(directory)
+            record = record or self._create(*create)  # type: ignore[misc]
             key = serialization.load_pem_private_key(record.key_pem, password=None)
             self._certificate = x509.load_der_x509_certificate(record.certificate_der)
-        except ValueError as exc:
-            self._store.close()
-            raise CaUnavailableError("the authority store is damaged (key or certificate "
-                                     "unreadable)") from exc
+            self.settings = CaSettings.from_json(record.settings_json)
+        except (ValueError, TypeError, CaSettingsError) as exc:
+            store.close()
+            raise CaUnavailableError(UnavailableReason.STORE_DAMAGED) from exc
         except BaseException:
-            self._store.close()
+            store.close()
             raise
         if not isinstance(key, ec.EllipticCurvePrivateKey):
-            self._store.close()
-            raise CaUnavailableError("the authority key is not an EC key")
+            store.close()
+            raise CaUnavailableError(UnavailableReason.STORE_DAMAGED)
         self._key = key
 
-    def _create(self, name: str) -> AuthorityRecord:
+    def _create(self, name: str, settings: CaSettings) -> AuthorityRecord:
         now = _now()
         key = ec.generate_private_key(ec.SECP256R1())
         cert = ca_profile.ca_certificate(key, ca_profile.authority_name(name), now,
@@ -174,12 +153,13 @@ class LocalCertificateAuthority(CertificateAuthority):
             key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption()),
             cert.public_bytes(serialization.Encoding.DER),
+            settings.to_json(),
         )
         if self._store.create_authority(record, now):
             return record
         existing = self._store.load_authority()  # another instance won the race
         if existing is None:
-            raise CaUnavailableError("the authority store lost its authority record")
+            raise CaUnavailableError(UnavailableReason.STORE_DAMAGED)
         return existing
 
     def __repr__(self) -> str:
@@ -207,9 +187,9 @@ class LocalCertificateAuthority(CertificateAuthority):
         with self._lock:
             fault = self._faults.popleft() if self._faults else None
         if fault is Fault.UNAVAILABLE:
-            raise CaUnavailableError("the certificate authority cannot be reached (injected)")
+            raise CaUnavailableError(UnavailableReason.UNREACHABLE)
         if fault is Fault.REFUSE:
-            raise CaRefusedError(RefusalReason.INJECTED, "refusal injected for testing")
+            raise CaRefusedError(RefusalReason.INJECTED)
 
     # -- operations ------------------------------------------------------------------
 
@@ -217,19 +197,22 @@ class LocalCertificateAuthority(CertificateAuthority):
                  identity: Identity | None) -> x509.Name:
         if identity is None:
             if not request.subject.rdns:
-                raise CaRefusedError(RefusalReason.POLICY, "the request names no subject")
+                raise CaRefusedError(RefusalReason.NO_SUBJECT)
             return request.subject
-        subject = subject_for(identity)
+        try:
+            subject = subject_for(identity)
+        except CitizenDataError as exc:  # e.g. a national code with a wrong check digit
+            raise CaRefusedError(RefusalReason.INVALID_IDENTITY) from exc
         requested = national_code_of(request.subject)
         if requested is not None and requested != national_code_of(subject):
-            raise CaRefusedError(RefusalReason.POLICY,
-                                 "the request names a different national code than the card")
+            raise CaRefusedError(RefusalReason.SUBJECT_MISMATCH)
         return subject
 
     def issue(self, csr_der: bytes, *, identity: Identity | None = None,
-              not_after: dt.datetime | None = None) -> x509.Certificate:
+              not_after: dt.datetime | None = None,
+              supersede: bool = False) -> x509.Certificate:
         self._check_fault()
-        request = _load_request(csr_der)
+        request = load_request(csr_der)
         subject = self._subject(request, identity)
         now = _now()
         end = min(now + self.holder_validity, self._certificate.not_valid_after_utc)
@@ -238,44 +221,62 @@ class LocalCertificateAuthority(CertificateAuthority):
         if identity is not None:
             end = min(end, _card_expiry(identity))
         if end <= now:
-            raise CaRefusedError(RefusalReason.POLICY, "the validity would end before it began "
-                                 "(expired card or not_after in the past)")
-        for _ in range(3):  # a 159-bit serial collides practically never
+            raise CaRefusedError(RefusalReason.VALIDITY_EMPTY)
+        public_key = request.public_key()
+        requested_key = key_id(public_key)
+        binding = CardBinding.of(identity) if identity is not None else None
+        with self._store.issuance() as records:
+            if binding is not None:
+                decision = decide(binding, requested_key, records.live(binding, now), supersede)
+                if decision.refusal is not None:
+                    raise CaRefusedError(decision.refusal, decision.in_the_way)
+                for serial in decision.revoke:
+                    records.revoke(serial, now, x509.ReasonFlags.superseded)
+                if decision.reuse is not None:
+                    return x509.load_der_x509_certificate(decision.reuse.certificate_der)
             certificate = ca_profile.signature_certificate(
-                ca_cert=self._certificate, ca_key=self._key, public_key=request.public_key(),
-                subject=subject, serial=x509.random_serial_number(),
-                not_before=now - CLOCK_SKEW, not_after=end, crl_url=self.crl_url)
-            der = certificate.public_bytes(serialization.Encoding.DER)
-            if self._store.add_certificate(certificate, der, now):
-                return certificate
-        raise CaUnavailableError("could not allocate a unique serial number")
+                ca_cert=self._certificate, ca_key=self._key, public_key=public_key,
+                subject=subject, serial=self._free_serial(records),
+                not_before=now - CLOCK_SKEW, not_after=end, settings=self.settings)
+            records.add(certificate, certificate.public_bytes(serialization.Encoding.DER), now,
+                        binding, requested_key)
+            return certificate
+
+    @staticmethod
+    def _free_serial(records: Issuance) -> int:
+        for _ in range(SERIAL_ATTEMPTS):
+            serial = x509.random_serial_number()
+            if not records.serial_taken(serial):
+                return serial
+        raise CaUnavailableError(UnavailableReason.NO_SERIAL)
 
     def revoke(self, serial: int,
                reason: x509.ReasonFlags = x509.ReasonFlags.unspecified) -> CertificateStatus:
         self._check_fault()
         if reason is x509.ReasonFlags.remove_from_crl:
-            raise CaRefusedError(RefusalReason.POLICY, "removeFromCRL only exists in delta CRLs")
+            raise CaRefusedError(RefusalReason.INVALID_REASON, serial)
         if self._store.find(serial) is None:
-            raise CaRefusedError(RefusalReason.UNKNOWN_CERTIFICATE,
-                                 f"no certificate with serial {serial:x} was issued here")
+            raise CaRefusedError(RefusalReason.UNKNOWN_CERTIFICATE, serial)
         self._store.revoke(serial, _now(), reason)
-        return self._status_of_serial(serial, None)
-
-    def _status_of_serial(self, serial: int, der: bytes | None) -> CertificateStatus:
         stored = self._store.find(serial)
-        if stored is None or (der is not None and stored.certificate_der != der):
-            return CertificateStatus.unknown()
-        if stored.revoked_at is not None:
-            return CertificateStatus.revoked(stored.revoked_at,
-                                             stored.reason or x509.ReasonFlags.unspecified)
-        return CertificateStatus.good()
+        assert stored is not None
+        return _status(stored)
 
     def status(self, certificate: x509.Certificate) -> CertificateStatus:
         self._check_fault()
         if certificate.issuer != self._certificate.subject:
             return CertificateStatus.unknown()
-        return self._status_of_serial(certificate.serial_number,
-                                      certificate.public_bytes(serialization.Encoding.DER))
+        stored = self._store.find(certificate.serial_number)
+        if stored is None or stored.certificate_der != certificate.public_bytes(
+                serialization.Encoding.DER):
+            return CertificateStatus.unknown()
+        return _status(stored)
+
+    def certificates_of_card(self, card_serial: str) -> list[IssuedCertificate]:
+        """Every certificate issued for a card serial, oldest first, with its status."""
+        return [IssuedCertificate(x509.load_der_x509_certificate(s.certificate_der), _status(s),
+                                  s.card_serial, s.national_code)
+                for s in self._store.of_card(card_serial)]
 
     def crl(self) -> x509.CertificateRevocationList:
         self._check_fault()

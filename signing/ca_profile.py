@@ -1,9 +1,15 @@
-"""Certificate and CRL profiles of the local authority (RFC 5280), as pure functions.
+"""Certificate and CRL profiles of the local authority (RFC 5280, ETSI EN 319 412-2), pure.
 
 The holder certificate carries keyUsage digitalSignature + nonRepudiation (critical)
 and deliberately no extendedKeyUsage: OpenSSL's S/MIME signing purpose, which
 ``openssl cms -verify`` applies by default, accepts such a certificate as it is,
-while an EKU without emailProtection would make it refuse.
+while an EKU without emailProtection would make it refuse. It also carries what
+EN 319 412-2 asks of a certificate for a natural person: certificatePolicies, a CRL
+distribution point and authorityInfoAccess (caIssuers), and qcStatements
+(:mod:`signing.qc_statements`); the claims come from :class:`CaSettings`.
+
+The root needs no certificatePolicies: RFC 5280 6.1 (and ``openssl verify
+-policy_check -explicit_policy``) processes policies below the trust anchor only.
 """
 
 from __future__ import annotations
@@ -15,7 +21,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
+
+from signing.ca_settings import CaSettings
+from signing.qc_statements import qc_statements
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,11 @@ def ca_certificate(
     )
 
 
+def _policies(oids: tuple[str, ...]) -> x509.CertificatePolicies:
+    return x509.CertificatePolicies(
+        [x509.PolicyInformation(x509.ObjectIdentifier(oid), None) for oid in oids])
+
+
 def signature_certificate(
     *,
     ca_cert: x509.Certificate,
@@ -73,11 +87,15 @@ def signature_certificate(
     serial: int,
     not_before: dt.datetime,
     not_after: dt.datetime,
-    crl_url: str | None,
+    settings: CaSettings,
 ) -> x509.Certificate:
     """The holder's signature certificate: an end entity that may sign and commit."""
     ski = ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-    builder = (
+    crl_point = x509.DistributionPoint([x509.UniformResourceIdentifier(settings.crl_url)],
+                                       None, None, None)
+    ca_issuers = x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
+                                        x509.UniformResourceIdentifier(settings.ca_issuers_url))
+    return (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(ca_cert.subject)
@@ -91,12 +109,13 @@ def signature_certificate(
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
         )
+        .add_extension(_policies(settings.policies), critical=False)
+        .add_extension(x509.CRLDistributionPoints([crl_point]), critical=False)
+        .add_extension(x509.AuthorityInformationAccess([ca_issuers]), critical=False)
+        .add_extension(qc_statements(qualified=settings.qualified,
+                                     key_on_qscd=settings.key_on_qscd), critical=False)
+        .sign(ca_key, hashes.SHA256())
     )
-    if crl_url:
-        point = x509.DistributionPoint([x509.UniformResourceIdentifier(crl_url)],
-                                       None, None, None)
-        builder = builder.add_extension(x509.CRLDistributionPoints([point]), critical=False)
-    return builder.sign(ca_key, hashes.SHA256())
 
 
 def revocation_list(

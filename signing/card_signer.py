@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apdu.client import NidCard
 from apdu.profile import SignatureAlgorithmRef
-from signing.errors import SignerError
+from signing.errors import SignerError, SignerProblem
 from signing.signer import DigestSigner, SignatureAlgorithm, SigningPublicKey, ecdsa_plain_to_der
 
 _ALGORITHMS = {
@@ -21,7 +21,7 @@ class CardDigestSigner(DigestSigner):
         self.card = card
         status = card.signature_status()
         if status.algorithm is None:
-            raise SignerError("the card has no signature key")
+            raise SignerError(SignerProblem.NO_KEY)
         self.card_algorithm = status.algorithm
         self.algorithm = _ALGORITHMS[status.algorithm]
         self._public_key = public_key or card.read_signature_public_key()

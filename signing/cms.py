@@ -24,7 +24,7 @@ from signing.cms_attributes import (
     signed_attributes,
 )
 from signing.cms_verify import VerificationFailure, VerificationResult, verify_detached
-from signing.errors import SignerError
+from signing.errors import SignerError, SignerProblem
 from signing.signer import DigestSigner, sign_message
 
 __all__ = ["VerificationFailure", "VerificationResult", "sign_detached", "verify_detached"]
@@ -54,7 +54,7 @@ def sign_detached(
     the key holder returns a signature that does not verify.
     """
     if not _same_key(signer, certificate):
-        raise SignerError("the certificate does not certify the signer's key")
+        raise SignerError(SignerProblem.CERTIFICATE_FOR_ANOTHER_KEY)
     moment = signing_time or dt.datetime.now(dt.UTC)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)

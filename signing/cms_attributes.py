@@ -82,5 +82,13 @@ def bytes_to_sign(attributes: cms.CMSAttributes) -> bytes:
     return b"\x31" + encoded[1:]
 
 
+class _DigestAlgorithmNoParameters(core.Sequence):
+    """AlgorithmIdentifier without parameters: asn1crypto's own always adds NULL for SHA-2."""
+
+    _fields = [("algorithm", algos.DigestAlgorithmId)]
+
+
 def digest_algorithm(hash_name: str) -> algos.DigestAlgorithm:
-    return algos.DigestAlgorithm({"algorithm": hash_name})
+    """A SHA-2 AlgorithmIdentifier with the parameters absent (RFC 5754 2: not NULL)."""
+    encoded = _DigestAlgorithmNoParameters({"algorithm": hash_name}).dump()
+    return algos.DigestAlgorithm.load(encoded)

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     encode_dss_signature,
 )
 
-from signing.errors import SignerError
+from signing.errors import SignerError, SignerProblem
 
 SigningPublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey
 SHA256_DIGEST_SIZE = 32
@@ -47,8 +47,7 @@ class SignatureAlgorithm(enum.Enum):
             return cls.ECDSA_P256_SHA256
         if isinstance(key, rsa.RSAPublicKey) and key.key_size == 2048:
             return cls.RSA2048_SHA256_PKCS1
-        raise SignerError(f"unsupported signature key: {type(key).__name__} "
-                          f"({getattr(key, 'key_size', '?')} bits)")
+        raise SignerError(SignerProblem.UNSUPPORTED_KEY)
 
 
 class DigestSigner(ABC):
@@ -100,17 +99,17 @@ class SoftwareSigner(DigestSigner):
 
 def _check_digest(digest: bytes) -> None:
     if len(digest) != SHA256_DIGEST_SIZE:
-        raise SignerError(f"a SHA-256 digest has {SHA256_DIGEST_SIZE} bytes, not {len(digest)}")
+        raise SignerError(SignerProblem.BAD_DIGEST)
 
 
 def ecdsa_plain_to_der(raw: bytes) -> bytes:
     """Plain r||s (BSI TR-03111, what cards return) to a DER ``Ecdsa-Sig-Value``."""
     if not raw or len(raw) % 2:
-        raise SignerError(f"a plain ECDSA signature is r||s of equal halves, got {len(raw)} bytes")
+        raise SignerError(SignerProblem.MALFORMED_SIGNATURE)  # r||s are equal halves
     half = len(raw) // 2
     r, s = int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big")
     if r == 0 or s == 0:
-        raise SignerError("a plain ECDSA signature with r or s zero is invalid")
+        raise SignerError(SignerProblem.MALFORMED_SIGNATURE)  # r or s zero
     return encode_dss_signature(r, s)
 
 
@@ -120,7 +119,7 @@ def ecdsa_der_to_plain(der: bytes, field_size: int = P256_FIELD_SIZE) -> bytes:
         r, s = decode_dss_signature(der)
         return r.to_bytes(field_size, "big") + s.to_bytes(field_size, "big")
     except (ValueError, OverflowError) as exc:
-        raise SignerError("not a DER ECDSA signature of this size") from exc
+        raise SignerError(SignerProblem.MALFORMED_SIGNATURE) from exc
 
 
 def verify_digest(public_key: object, digest: bytes, signature: bytes) -> bool:
@@ -147,5 +146,5 @@ def sign_message(signer: DigestSigner, message: bytes) -> bytes:
     digest = hashlib.sha256(message).digest()
     signature = signer.sign_digest(digest)
     if not verify_digest(signer.public_key(), digest, signature):
-        raise SignerError("the key holder returned a signature that does not verify")
+        raise SignerError(SignerProblem.SIGNATURE_DOES_NOT_VERIFY)
     return signature

@@ -1,9 +1,9 @@
 """Is a signer certificate trusted: its path to an anchor, and its revocation status.
 
 Path building here is simple (name + signature, up to a few intermediates) and
-exists to say *why* a certificate fails in words a person can act on. The final
-RFC 5280 path validation is cryptography's own verifier, so name chaining, basic
-constraints, path length and critical extensions are not re-implemented here.
+exists to say *why* a certificate fails, as data a person can act on once worded.
+The final RFC 5280 path validation is cryptography's own verifier, so name chaining,
+basic constraints, path length and critical extensions are not re-implemented here.
 """
 
 from __future__ import annotations
@@ -18,6 +18,13 @@ from cryptography.x509 import verification
 
 from signing.errors import CaError
 from signing.status import CertificateState, CertificateStatus
+from signing.verification import (
+    CertificateRole,
+    ProblemCause,
+    RevocationStatus,
+    VerificationProblem,
+    problem,
+)
 
 MAX_INTERMEDIATES = 4
 StatusLookup = Callable[[x509.Certificate], CertificateStatus]
@@ -61,21 +68,21 @@ def build_path(
     return None
 
 
-def validity_problem(certificate: x509.Certificate, moment: dt.datetime, role: str) -> str | None:
+def validity_problem(certificate: x509.Certificate, moment: dt.datetime,
+                     role: CertificateRole) -> VerificationProblem | None:
     if moment < certificate.not_valid_before_utc:
-        start = certificate.not_valid_before_utc
-        return f"the {role} certificate is not valid before {start:%Y-%m-%d}"
+        return problem(ProblemCause.NOT_YET_VALID, role, certificate.not_valid_before_utc)
     if moment > certificate.not_valid_after_utc:
-        return f"the {role} certificate expired on {certificate.not_valid_after_utc:%Y-%m-%d}"
+        return problem(ProblemCause.EXPIRED, role, certificate.not_valid_after_utc)
     return None
 
 
-def rfc5280_problem(
+def path_is_valid(
     path: list[x509.Certificate], anchors: Sequence[x509.Certificate], moment: dt.datetime
-) -> str | None:
-    """What cryptography's RFC 5280 validator objects to, or None when it accepts."""
+) -> bool:
+    """Whether cryptography's RFC 5280 validator accepts the path."""
     if len(path) == 1:  # the signer itself is an anchor: nothing to chain
-        return None
+        return True
     ca_policy = verification.ExtensionPolicy.webpki_defaults_ca()
     ee_policy = verification.ExtensionPolicy.permit_all()  # key usage is checked by the caller
     verifier = (
@@ -87,18 +94,22 @@ def rfc5280_problem(
     )
     try:
         verifier.verify(path[0], path[1:-1])
-    except verification.VerificationError as exc:
-        return f"the certificate chain is not valid: {exc}"
-    return None
+    except verification.VerificationError:
+        return False
+    return True
 
 
 @dataclass
 class RevocationOutcome:
     """What the revocation sources said about one certificate."""
 
-    checked: bool = False
+    status: RevocationStatus = RevocationStatus.NOT_CHECKED
     revoked: CertificateStatus | None = None
-    problems: list[str] = field(default_factory=list)
+    causes: list[ProblemCause] = field(default_factory=list)  # why a source could not answer
+
+    def answered(self) -> None:
+        if self.status is not RevocationStatus.REVOKED:
+            self.status = RevocationStatus.GOOD
 
 
 def _from_crl(
@@ -111,10 +122,10 @@ def _from_crl(
     current = [c for c in usable if c.last_update_utc <= moment
                and (c.next_update_utc is None or moment <= c.next_update_utc)]
     if not current:
-        outcome.problems.append("no current CRL from the certificate's issuer"
-                                if not usable else "the issuer's CRL is out of date")
+        outcome.causes.append(ProblemCause.CRL_OUT_OF_DATE if usable
+                              else ProblemCause.NO_CURRENT_CRL)
         return
-    outcome.checked = True
+    outcome.answered()
     for crl in current:
         entry = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
         if entry is None or entry.revocation_date_utc > moment:
@@ -124,6 +135,7 @@ def _from_crl(
         except x509.ExtensionNotFound:
             reason = x509.ReasonFlags.unspecified
         outcome.revoked = CertificateStatus.revoked(entry.revocation_date_utc, reason)
+        outcome.status = RevocationStatus.REVOKED
         return
 
 
@@ -133,15 +145,16 @@ def _from_lookup(
 ) -> None:
     try:
         status = lookup(certificate)
-    except CaError as exc:
-        outcome.problems.append(f"the status service could not answer: {exc}")
+    except CaError:
+        outcome.causes.append(ProblemCause.STATUS_SERVICE_FAILED)
         return
     if status.state is CertificateState.UNKNOWN:
-        outcome.problems.append("the status service does not know this certificate")
+        outcome.causes.append(ProblemCause.STATUS_UNKNOWN)
         return
-    outcome.checked = True
+    outcome.answered()
     if status.revoked_by(moment) and outcome.revoked is None:
         outcome.revoked = status
+        outcome.status = RevocationStatus.REVOKED
 
 
 def revocation(
@@ -151,8 +164,12 @@ def revocation(
 ) -> RevocationOutcome:
     """Ask every configured source (CRLs, then the lookup) about ``certificate``."""
     outcome = RevocationOutcome()
+    if not crls and lookup is None:
+        return outcome
     if crls:
         _from_crl(certificate, issuer, crls, moment, outcome)
     if lookup is not None:
         _from_lookup(certificate, lookup, moment, outcome)
+    if outcome.status is RevocationStatus.NOT_CHECKED:
+        outcome.status = RevocationStatus.UNKNOWN
     return outcome

@@ -28,8 +28,9 @@ from apdu.pins import (
     encode_status,
     pin_block_valid,
 )
-from apdu.profile import Lifecycle
+from apdu.profile import Lifecycle, SignatureKeyState
 from simulators.card.files import select_application_required
+from simulators.card.signature import key_state
 from simulators.card.status import CardStatus
 
 if TYPE_CHECKING:
@@ -78,6 +79,16 @@ def effective_lifecycle(image: CardImage) -> Lifecycle:
     if image.lifecycle is not Lifecycle.TERMINATED and puk_used_up(image):
         return Lifecycle.BLOCKED
     return image.lifecycle
+
+
+def signature_being_activated(image: CardImage) -> bool:
+    """A delivered card whose signature key is generated and not yet certified.
+
+    The only state in which the first PIN2 may be chosen: before it, PIN2 would guard
+    nothing and anyone holding PIN1 could set it ahead of the holder's activation.
+    """
+    return (effective_lifecycle(image) is Lifecycle.ACTIVE
+            and key_state(image) is SignatureKeyState.GENERATED)
 
 
 def _reference(p2: int, allowed: tuple[PinRef, ...]) -> PinRef:
@@ -153,8 +164,10 @@ def change_reference_data(chip: SimulatedChip, command: CommandApdu) -> bytes:
     ref = _reference(command.p2, tuple(PinRef))
     image = chip.image
     if command.p1 == CRD_NEW_ONLY:
-        # first setting of PIN2, part of signature activation, after PIN1
-        if ref is not PinRef.PIN2 or state_of(image, ref) is not PinState.NOT_SET:
+        # the first PIN2: only while a signature key is being activated (delivered card,
+        # key generated and not yet certified), and only after PIN1
+        if ref is not PinRef.PIN2 or state_of(image, ref) is not PinState.NOT_SET \
+                or not signature_being_activated(image):
             raise CardStatus(SW.CONDITIONS_NOT_SATISFIED)
         if PinRef.PIN1.name not in chip.session.verified:
             raise CardStatus(SW.SECURITY_STATUS_NOT_SATISFIED)

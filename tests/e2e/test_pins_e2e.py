@@ -12,8 +12,8 @@ import pytest
 from apdu.client import NidCard
 from apdu.errors import (
     CardRemovedError,
+    ConditionsNotSatisfiedError,
     NoCardError,
-    NotVerifiedError,
     PinBlockedError,
     PinNotSetError,
     PinServicesGoneError,
@@ -86,11 +86,11 @@ def test_pin2_before_signature_activation(reader0, cards):
                      lambda: card.unblock_pin(PinRef.PIN2, PUK, "456321")):
             with pytest.raises(PinNotSetError):
                 call()
-        with pytest.raises(NotVerifiedError):
-            card.set_initial_pin2("456321")  # needs PIN1 first
         card.verify_pin(PinRef.PIN1, PIN1)
-        card.set_initial_pin2("456321")
-        card.verify_pin(PinRef.PIN2, "456321")
+        with pytest.raises(ConditionsNotSatisfiedError):
+            card.set_initial_pin2("456321")  # only while the signature key is activated
+        with pytest.raises(PinNotSetError):
+            card.verify_pin(PinRef.PIN2, "456321")
 
 
 def test_card_pulled_in_the_middle_of_a_change(reader0, cards):

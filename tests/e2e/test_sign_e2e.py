@@ -10,10 +10,11 @@ from apdu.command import CommandApdu
 from apdu.constants import Ins
 from apdu.pins import PinRef
 from apdu.profile import SignatureKeyState
-from signing.activation import ActivationError, SignatureActivation, Step
+from signing.activation import ActivationError, ActivationProblem, SignatureActivation, Step
 from signing.ca import Fault, LocalCertificateAuthority
 from signing.card_signer import CardDigestSigner
 from signing.csr import build_csr, subject_for
+from signing.errors import UnavailableReason
 from simulators.card import CardStore, PowerLoss, SimulatedChip
 from tests.conftest import KNOWN_PINS, NIDKIOSK, REPO
 from tests.e2e.conftest import wait_for_card
@@ -47,16 +48,21 @@ def reinsert(reader0, path):
     return chip
 
 
+def activation(card, ca, journal, issuer):
+    """The activation as the kiosk runs it: genuine cards only, against the test CSCA."""
+    return SignatureActivation(card, ca, journal, trust_anchors=[issuer.csca])
+
+
 @pytest.fixture
 def ca(tmp_path):
     with LocalCertificateAuthority(tmp_path / "ca") as authority:
         yield authority
 
 
-def test_openssl_accepts_request_certificate_and_signature(reader0, cards, ca, tmp_path):
+def test_openssl_accepts_request_certificate_and_signature(reader0, cards, issuer, ca, tmp_path):
     delivered(reader0, cards, 100)
     with NidCard.connect(0) as card:
-        result = SignatureActivation(card, ca, tmp_path / "journal").run(KNOWN_PINS.pin1, PIN2)
+        result = activation(card, ca, tmp_path / "journal", issuer).run(KNOWN_PINS.pin1, PIN2)
         identity = card.read_contents(photo=False).identity
         signer = CardDigestSigner(card)
         csr = build_csr(signer, subject_for(identity))  # a second request, for openssl
@@ -116,16 +122,17 @@ def test_cli_activate_sign_and_verify(reader0, cards, tmp_path, home):
     assert wrong_pin.returncode == 4 and "2 tries left" in wrong_pin.stderr
 
 
-CARD_STEPS = {  # where the card is pulled: the command it is pulled during
+CARD_STEPS = {  # where the card is pulled: the command it is pulled during (new order)
     Step.VERIFY_HOLDER: Ins.VERIFY,
     Step.GENERATE_KEY: Ins.GENERATE_ASYMMETRIC_KEY_PAIR,
+    Step.SET_PIN2: Ins.CHANGE_REFERENCE_DATA,
     Step.BUILD_REQUEST: Ins.PERFORM_SECURITY_OPERATION,
     Step.WRITE_CERTIFICATE: Ins.PUT_DATA,
 }
 
 
 @pytest.mark.parametrize("step", list(CARD_STEPS), ids=lambda s: s.name)
-def test_card_pulled_at_each_step_then_resumed(reader0, cards, ca, tmp_path, step):
+def test_card_pulled_at_each_step_then_resumed(reader0, cards, issuer, ca, tmp_path, step):
     path, chip = delivered(reader0, cards, 102)
 
     def pull(command: CommandApdu) -> None:
@@ -137,16 +144,16 @@ def test_card_pulled_at_each_step_then_resumed(reader0, cards, ca, tmp_path, ste
     journal = tmp_path / "journal"
     with NidCard.connect(0) as card:
         with pytest.raises(ActivationError) as stopped:
-            SignatureActivation(card, ca, journal).run(KNOWN_PINS.pin1, PIN2)
+            activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
     assert stopped.value.step is step and stopped.value.resumable
-    assert "removed" in str(stopped.value) and "activate again" in str(stopped.value)
+    assert stopped.value.problem is ActivationProblem.CARD_REMOVED
     reinsert(reader0, path)
     with NidCard.connect(0) as card:
         state = card.signature_status().state
         expected = SignatureKeyState.NONE if step in (Step.VERIFY_HOLDER, Step.GENERATE_KEY) \
             else SignatureKeyState.GENERATED
         assert state is expected
-        result = SignatureActivation(card, ca, journal).run(KNOWN_PINS.pin1, PIN2)
+        result = activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
         assert result.resumed == (expected is SignatureKeyState.GENERATED)
         assert card.signature_status().active
         on_card = card.read_signature_public_key().public_numbers()
@@ -155,36 +162,38 @@ def test_card_pulled_at_each_step_then_resumed(reader0, cards, ca, tmp_path, ste
 
 
 @pytest.mark.parametrize("fault", [Fault.UNAVAILABLE, Fault.REFUSE])
-def test_authority_unreachable_or_refusing(reader0, cards, ca, tmp_path, fault):
+def test_authority_unreachable_or_refusing(reader0, cards, issuer, ca, tmp_path, fault):
     delivered(reader0, cards, 103)
     journal = tmp_path / "journal"
     with NidCard.connect(0) as card:
         ca.fail_next(fault)
         with pytest.raises(ActivationError) as stopped:
-            SignatureActivation(card, ca, journal).run(KNOWN_PINS.pin1, PIN2)
+            activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
         assert stopped.value.step is Step.ISSUE
         assert card.signature_status().state is SignatureKeyState.GENERATED
         first_key = card.read_signature_public_key().public_numbers()
         if fault is Fault.UNAVAILABLE:
-            assert "could not be reached" in str(stopped.value)
+            assert stopped.value.problem is ActivationProblem.CA_UNAVAILABLE
+            assert stopped.value.unavailable is UnavailableReason.UNREACHABLE
         else:
-            assert "refused" in str(stopped.value) and "fresh key" in str(stopped.value)
-        result = SignatureActivation(card, ca, journal).run(KNOWN_PINS.pin1, PIN2)
+            assert stopped.value.problem is ActivationProblem.CA_REFUSED
+        result = activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
         second_key = card.read_signature_public_key().public_numbers()
         assert (first_key == second_key) == (fault is Fault.UNAVAILABLE)
         assert result.certificate.public_key().public_numbers() == second_key
 
 
-def test_certificate_issued_but_not_written_is_not_issued_twice(reader0, cards, ca, tmp_path):
+def test_certificate_issued_but_not_written_is_not_issued_twice(reader0, cards, issuer, ca,
+                                                                tmp_path):
     path, chip = delivered(reader0, cards, 104)
     chip.command_hook = lambda c: (_ for _ in ()).throw(PowerLoss("pulled")) \
         if c.ins == Ins.PUT_DATA else None
     journal = tmp_path / "journal"
     with NidCard.connect(0) as card:
         with pytest.raises(ActivationError):
-            SignatureActivation(card, ca, journal).run(KNOWN_PINS.pin1, PIN2)
+            activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
     reinsert(reader0, path)
     with NidCard.connect(0) as card:
         ca.fail_next(Fault.UNAVAILABLE)  # would fail if a second issue were attempted
-        result = SignatureActivation(card, ca, journal).run(KNOWN_PINS.pin1, PIN2)
+        result = activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
         assert result.resumed and card.signature_status().active

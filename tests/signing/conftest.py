@@ -7,10 +7,15 @@ from pathlib import Path
 
 import jdatetime
 import pytest
+from cryptography import x509
 
 from citizen.identity import Gender, Identity
 from signing.ca import LocalCertificateAuthority
 from signing.signer import SignatureAlgorithm, SoftwareSigner
+from simulators.card import CardImage
+from simulators.issuer import IssuerPki
+from tests.conftest import CardFactory
+from tests.signing.cards import SEED
 from tests.signing.helpers import KeyRing
 
 ALGORITHMS = list(SignatureAlgorithm)
@@ -49,3 +54,15 @@ def ca(tmp_path: Path) -> Iterator[LocalCertificateAuthority]:
     authority = LocalCertificateAuthority(tmp_path / "ca")
     yield authority
     authority.close()
+
+
+@pytest.fixture(scope="module")
+def genuine_image(cards: CardFactory) -> CardImage:
+    """A personalized, genuine card of the activation tests' holder (issued by the test CSCA)."""
+    return cards.image(SEED)
+
+
+@pytest.fixture
+def anchors(issuer: IssuerPki) -> list[x509.Certificate]:
+    """The trust anchors an activation checks cards against: the test issuer's CSCA."""
+    return [issuer.csca]

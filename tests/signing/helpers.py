@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 from pathlib import Path
 
+import jdatetime
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -13,6 +15,8 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
+from citizen.identity import Identity
+from citizen.national_code import national_code_check_digit
 from signing.signer import SignatureAlgorithm, SoftwareSigner
 
 
@@ -56,6 +60,7 @@ def make_certificate(
     ca: bool,
     key_usage: dict[str, bool] | None = None,
     days: int = 30,
+    purposes: list[x509.ObjectIdentifier] | None = None,
 ) -> x509.Certificate:
     """A certificate outside the local authority's profile, for the cases it never makes."""
     now = utcnow()
@@ -66,7 +71,7 @@ def make_certificate(
                                else {"digital_signature": True, "content_commitment": True}))
     issuer_name = issuer_cert.subject if issuer_cert else subject
     issuer_public = issuer_key.public_key()
-    return (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(issuer_name)
@@ -79,8 +84,10 @@ def make_certificate(
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_public),
                        critical=False)
-        .sign(issuer_key, hashes.SHA256())
     )
+    if purposes is not None:
+        builder = builder.add_extension(x509.ExtendedKeyUsage(purposes), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
 
 
 def make_root(
@@ -88,3 +95,18 @@ def make_root(
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     key = ec.generate_private_key(ec.SECP256R1())
     return make_certificate(name(common_name), key.public_key(), None, key, ca=True), key
+
+
+def holder_of_card(identity: Identity, number: int) -> Identity:
+    """Another holder with another card: national code and card serial derived from ``number``."""
+    first_nine = f"{(int(identity.national_code[:9]) + number) % 10**9:09d}"
+    code = first_nine + str(national_code_check_digit(first_nine))
+    return dataclasses.replace(identity, national_code=code,
+                               card_serial=f"{identity.card_serial[:2]}{number:07d}")
+
+
+def new_card_of(identity: Identity, number: int, issued_days_later: int) -> Identity:
+    """The same holder's duplicate card, issued ``issued_days_later`` days after this one."""
+    return dataclasses.replace(
+        identity, card_serial=f"{identity.card_serial[:2]}{number:07d}",
+        issue_date=identity.issue_date + jdatetime.timedelta(days=issued_days_later))

@@ -135,3 +135,36 @@ def test_the_private_key_is_never_readable(setup):
     answers.append(run(chip, "00 46 81 00 00"))
     assert not any(needle in answer for needle in needles for answer in answers)
     assert "sig.key" not in repr(chip.image)
+
+
+def set_pin2(chip, pin=PIN2):
+    """CHANGE REFERENCE DATA P1=01 (new PIN2 only), as the activation sends it."""
+    return sw(run(chip, "00 24 01 82 08 " + pin.encode().ljust(8, b"\xff").hex()))
+
+
+def test_pin2_is_chosen_only_while_the_signature_key_is_being_activated(setup):
+    """Issue 8: PIN2 could be set on an undelivered card with nothing but PIN1."""
+    chip, card = setup
+    card.verify_pin(PinRef.PIN1, KNOWN_PINS.pin1)
+    assert set_pin2(chip) == 0x6985  # PERSONALIZED: not handed over yet
+    card.activate_card()
+    card.verify_pin(PinRef.PIN1, KNOWN_PINS.pin1)
+    assert set_pin2(chip) == 0x6985  # delivered, but no signature key being activated
+    card.generate_signature_key(SignatureAlgorithmRef.ECDSA_P256_SHA256)
+    chip.process(bytes.fromhex("0020FF81"))  # drop PIN1 verification
+    assert set_pin2(chip) == 0x6982  # key generated, but the holder is not verified
+    card.verify_pin(PinRef.PIN1, KNOWN_PINS.pin1)
+    assert set_pin2(chip) == 0x9000
+    assert set_pin2(chip, "864202") == 0x6985  # once set, only CHANGE with the old PIN2
+    card.verify_pin(PinRef.PIN2, PIN2)
+
+
+def test_pin2_cannot_be_chosen_after_the_key_is_certified(setup):
+    chip, card = setup
+    card.verify_pin(PinRef.PIN1, KNOWN_PINS.pin1)
+    card.activate_card()
+    card.verify_pin(PinRef.PIN1, KNOWN_PINS.pin1)
+    key = card.generate_signature_key(SignatureAlgorithmRef.ECDSA_P256_SHA256)
+    card.write_signature_certificate(certificate_for(key))  # (a chip that skipped PIN2)
+    assert card.lifecycle() is Lifecycle.SIGNATURE_ACTIVE
+    assert set_pin2(chip) == 0x6985
