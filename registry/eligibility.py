@@ -25,12 +25,12 @@ The decision is data: :class:`Eligible` (with the kind and why) or :class:`Refus
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import jdatetime
 
-from citizen.jalali import anniversary, full_years_between
+from citizen.jalali import anniversary, as_jalali, full_years_between
 from registry.errors import NotEligible
 
 MINIMUM_AGE = 15
@@ -180,6 +180,9 @@ Eligibility = Eligible | Refused
 
 def decide(applicant: Applicant, on: jdatetime.date) -> Eligibility:
     """Whether ``applicant`` may apply on ``on``, and as what; refusals in a fixed order."""
+    on = as_jalali(on)
+    if not isinstance(applicant.birth_date, jdatetime.date):
+        applicant = replace(applicant, birth_date=as_jalali(applicant.birth_date))
     if not applicant.iranian:
         return Refused(Refusal.NOT_IRANIAN)
     if applicant.birth_date > on:

@@ -23,6 +23,7 @@ from typing import NewType, TypeVar
 import jdatetime
 
 from citizen.digits import ARABIC_DECIMAL_SEPARATOR, group_thousands, persian_digits
+from citizen.jalali import as_jalali
 from registry.eligibility import ApplicationKind, Eligible
 from registry.errors import FeeNotDefined
 
@@ -211,6 +212,7 @@ class Receipt:
     shares: Shares = field(init=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "priced_on", as_jalali(self.priced_on))
         total = Shares()
         for line in self.lines:
             total = total + line.shares
@@ -244,12 +246,16 @@ class FeeBook:
             self._check_cap(schedule)
 
     def card_schedule(self, on: jdatetime.date) -> CardFeeSchedule:
+        """The card-fee schedule in effect on ``on`` (a Gregorian date is converted)."""
+        on = as_jalali(on)
         schedule = _in_effect(self.card_fees, on)
         if schedule is None:
             raise FeeNotDefined(FeeItem.CARD_ISSUANCE, on)
         return schedule
 
     def office_schedule(self, on: jdatetime.date) -> OfficeTariffSchedule:
+        """The office-tariff schedule in effect on ``on`` (a Gregorian date is converted)."""
+        on = as_jalali(on)
         schedule = _in_effect(self.office_tariffs, on)
         if schedule is None:
             raise FeeNotDefined(FeeItem.OFFICE_REGISTRATION, on)

@@ -2,10 +2,14 @@
 
 ::
 
-    registered ─► booked ─► completed ─► approved ─► issued ─► ready ─► delivered
-       │  ▲          │           │                      │        │          ▲
-       │  └─missed───┘           │                      └─void──►voided─late┘
-       └──────────┴──cancelled◄──┘ (withdrawn, window lapsed, rejected)
+    awaiting-payment     → registered | cancelled (not paid)
+    registered           → booked | cancelled (withdrawn, booking window lapsed)
+    booked               → completed | registered (appointment missed) | cancelled
+    completed            → approved | cancelled (rejected by the office manager)
+    approved             → issued
+    issued               → ready-for-collection | voided
+    ready-for-collection → delivered | voided (not collected 6 months after issue)
+    voided               → delivered (late collection, at the higher fee)
 
 Deadlines are pure functions of dates; the caller takes "today" from the clock. A
 deadline is the **last day** an action is allowed, inclusive:
@@ -32,7 +36,7 @@ from types import MappingProxyType
 
 import jdatetime
 
-from citizen.jalali import add_months
+from citizen.jalali import add_months, as_jalali
 from registry.errors import BookingNotAllowed, TransitionRefused
 
 BOOKING_WINDOW_MONTHS = 2
@@ -46,27 +50,30 @@ READY_WORKING_DAYS = 20
 class Status(Enum):
     """Where an application stands."""
 
+    AWAITING_PAYMENT = "awaiting-payment"  # the form is in; the online fee is not paid yet
     REGISTERED = "registered"  # pre-registered and paid online; no appointment yet
     BOOKED = "booked"          # holds a firm appointment at an office
     COMPLETED = "completed"    # photo, ten fingers and documents taken at the office
     APPROVED = "approved"      # the office manager approved the registration
     ISSUED = "issued"          # the card is made (its issue date starts the 6 months)
-    READY = "ready"            # the card is at the office; the applicant was told (SMS)
+    READY_FOR_COLLECTION = "ready-for-collection"  # at the office; applicant told (SMS)
     DELIVERED = "delivered"    # handed over and activated: final
     VOIDED = "voided"          # not collected within 6 months of issue; late collection only
     CANCELLED = "cancelled"    # withdrawn, booking window lapsed, or rejected: final
 
 
 TRANSITIONS: Mapping[Status, frozenset[Status]] = MappingProxyType({
+    # cancelled here: payment declined, timed out or abandoned
+    Status.AWAITING_PAYMENT: frozenset({Status.REGISTERED, Status.CANCELLED}),
     Status.REGISTERED: frozenset({Status.BOOKED, Status.CANCELLED}),
     # back to registered: the appointment was missed or given up
     Status.BOOKED: frozenset({Status.COMPLETED, Status.REGISTERED, Status.CANCELLED}),
     # cancelled here: the manager rejected the registration
     Status.COMPLETED: frozenset({Status.APPROVED, Status.CANCELLED}),
     Status.APPROVED: frozenset({Status.ISSUED}),
-    # an issued card that never reached READY still voids 6 months after issue
-    Status.ISSUED: frozenset({Status.READY, Status.VOIDED}),
-    Status.READY: frozenset({Status.DELIVERED, Status.VOIDED}),
+    # an issued card never made ready for collection still voids 6 months after issue
+    Status.ISSUED: frozenset({Status.READY_FOR_COLLECTION, Status.VOIDED}),
+    Status.READY_FOR_COLLECTION: frozenset({Status.DELIVERED, Status.VOIDED}),
     Status.VOIDED: frozenset({Status.DELIVERED}),  # late collection, at the higher fee
     Status.DELIVERED: frozenset(),
     Status.CANCELLED: frozenset(),
@@ -96,7 +103,7 @@ def last_booking_day(registered_on: jdatetime.date) -> jdatetime.date:
 
 def rebooking_opens(missed_on: jdatetime.date) -> jdatetime.date:
     """The first day booking is allowed again after an appointment missed on ``missed_on``."""
-    return missed_on + timedelta(days=MISSED_APPOINTMENT_BAR_DAYS + 1)
+    return as_jalali(missed_on) + timedelta(days=MISSED_APPOINTMENT_BAR_DAYS + 1)
 
 
 def last_collection_day(issued_on: jdatetime.date) -> jdatetime.date:
@@ -106,7 +113,7 @@ def last_collection_day(issued_on: jdatetime.date) -> jdatetime.date:
 
 def is_void_due(issued_on: jdatetime.date, today: jdatetime.date) -> bool:
     """Whether an uncollected card issued on ``issued_on`` is void on ``today``."""
-    return today > last_collection_day(issued_on)
+    return as_jalali(today) > last_collection_day(issued_on)
 
 
 def is_late_collection(status: Status, issued_on: jdatetime.date,
@@ -144,6 +151,7 @@ class BookingCheck:
 def check_booking(registered_on: jdatetime.date, today: jdatetime.date,
                   missed_on: jdatetime.date | None = None) -> BookingCheck:
     """Apply the two booking deadlines; the closed window wins over a bar."""
+    today = as_jalali(today)
     book_by = last_booking_day(registered_on)
     if today > book_by:
         return BookingCheck(False, book_by, BookingBlock.WINDOW_CLOSED, book_by)
@@ -172,6 +180,8 @@ that know them pass them as ``holidays``."""
 
 def is_working_day(day: jdatetime.date,
                    holidays: frozenset[jdatetime.date] = frozenset()) -> bool:
+    """Not a Thursday, Friday, fixed Solar holiday or one of ``holidays``."""
+    day = as_jalali(day)
     return (day.weekday() not in WEEKEND and (day.month, day.day) not in FIXED_HOLIDAYS
             and day not in holidays)
 
@@ -181,7 +191,7 @@ def add_working_days(start: jdatetime.date, days: int,
     """The ``days``-th working day after ``start`` (``start`` itself not counted)."""
     if days < 0:
         raise ValueError("only forward")
-    day = start
+    day = as_jalali(start)
     while days:
         day += timedelta(days=1)
         if is_working_day(day, holidays):
@@ -201,6 +211,8 @@ class ReadyEstimate:
 
 def expected_ready(completed_on: jdatetime.date,
                    holidays: frozenset[jdatetime.date] = frozenset()) -> ReadyEstimate:
+    """The three estimates of the two articles for a registration completed that day."""
+    completed_on = as_jalali(completed_on)
     return ReadyEstimate(
         completed_on=completed_on,
         earliest=completed_on + timedelta(days=READY_EARLIEST_DAYS),

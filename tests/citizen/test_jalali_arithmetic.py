@@ -46,3 +46,18 @@ def test_anniversary_is_the_first_day_the_years_are_full(birth, years, expected)
     assert anniversary(birth, years) == expected
     assert full_years_between(birth, expected) == years
     assert full_years_between(birth, expected - jdatetime.timedelta(days=1)) == years - 1
+
+
+def test_gregorian_dates_are_converted_not_misread():
+    import datetime as dt
+
+    from citizen.jalali import as_jalali
+    # 2025-03-20 is 1403/12/30; read as Solar Hijri it would be a day in 2025 AP
+    assert as_jalali(dt.date(2025, 3, 20)) == D(1403, 12, 30)
+    assert add_months(dt.date(2025, 3, 20), 12) == D(1404, 12, 29)
+    assert as_jalali(dt.date(2009, 3, 20)) == D(1387, 12, 30)
+    assert anniversary(dt.date(2009, 3, 20), 15) == D(1403, 1, 1)
+    with pytest.raises(TypeError):
+        as_jalali(dt.datetime(2025, 3, 20, 12))
+    with pytest.raises(TypeError):
+        as_jalali("1403/12/30")

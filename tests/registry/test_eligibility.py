@@ -183,3 +183,11 @@ def test_a_first_card_by_default_and_the_raising_form():
     assert isinstance(info.value, RegistryError)
     assert info.value.refusal is Refusal.UNDER_AGE
     assert info.value.eligible_from == D(1404, 1, 1)
+
+
+def test_gregorian_dates_are_converted_before_counting_years():
+    import datetime as dt
+    # born 1388/12/29 = 2010-03-20; 15 full Solar years on 1403/12/29 = 2025-03-19
+    applicant = Applicant(dt.date(2010, 3, 20))
+    assert refused(decide(applicant, dt.date(2025, 3, 18))).eligible_from == D(1403, 12, 29)
+    assert eligible(decide(applicant, dt.date(2025, 3, 19))).kind is ApplicationKind.FIRST_CARD

@@ -232,3 +232,11 @@ def test_amount_digits():
     assert FeeItem.OFFICE_UNBLOCK.source_unit is Unit.RIAL
     assert FeeItem.LATE_COLLECTION.source_unit is Unit.RIAL
     assert FeeItem.OFFICE_UNBLOCK.office_service and not FeeItem.LATE_COLLECTION.office_service
+
+
+def test_a_gregorian_day_picks_the_same_schedule():
+    import datetime as dt
+    assert FEE_BOOK.card_fee(K.FIRST_CARD, dt.date(2023, 3, 20)) == toman(20_000)  # 1401/12/29
+    assert FEE_BOOK.card_fee(K.FIRST_CARD, dt.date(2023, 3, 21)) == toman(60_000)  # 1402/01/01
+    receipt = FEE_BOOK.delivery_receipt(dt.date(2024, 10, 26))
+    assert receipt.priced_on == D(1403, 8, 5) and receipt.total == 72_079

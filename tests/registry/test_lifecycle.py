@@ -29,12 +29,13 @@ S = Status
 DAY = timedelta(days=1)
 
 ALLOWED = {
+    (S.AWAITING_PAYMENT, S.REGISTERED), (S.AWAITING_PAYMENT, S.CANCELLED),
     (S.REGISTERED, S.BOOKED), (S.REGISTERED, S.CANCELLED),
     (S.BOOKED, S.COMPLETED), (S.BOOKED, S.REGISTERED), (S.BOOKED, S.CANCELLED),
     (S.COMPLETED, S.APPROVED), (S.COMPLETED, S.CANCELLED),
     (S.APPROVED, S.ISSUED),
-    (S.ISSUED, S.READY), (S.ISSUED, S.VOIDED),
-    (S.READY, S.DELIVERED), (S.READY, S.VOIDED),
+    (S.ISSUED, S.READY_FOR_COLLECTION), (S.ISSUED, S.VOIDED),
+    (S.READY_FOR_COLLECTION, S.DELIVERED), (S.READY_FOR_COLLECTION, S.VOIDED),
     (S.VOIDED, S.DELIVERED),
 }
 
@@ -65,10 +66,12 @@ def test_every_other_move_is_refused_with_from_and_to(move):
 
 
 def test_forbidden_includes_skips_going_back_and_staying():
-    for move in [(S.REGISTERED, S.COMPLETED), (S.BOOKED, S.APPROVED), (S.APPROVED, S.READY),
-                 (S.ISSUED, S.DELIVERED), (S.DELIVERED, S.VOIDED), (S.CANCELLED, S.BOOKED),
-                 (S.READY, S.ISSUED), (S.VOIDED, S.READY), (S.BOOKED, S.BOOKED),
-                 (S.APPROVED, S.CANCELLED), (S.REGISTERED, S.VOIDED)]:
+    for move in [(S.REGISTERED, S.COMPLETED), (S.BOOKED, S.APPROVED),
+                 (S.APPROVED, S.READY_FOR_COLLECTION), (S.ISSUED, S.DELIVERED),
+                 (S.DELIVERED, S.VOIDED), (S.CANCELLED, S.BOOKED),
+                 (S.READY_FOR_COLLECTION, S.ISSUED), (S.VOIDED, S.READY_FOR_COLLECTION),
+                 (S.BOOKED, S.BOOKED), (S.APPROVED, S.CANCELLED), (S.REGISTERED, S.VOIDED),
+                 (S.AWAITING_PAYMENT, S.BOOKED), (S.BOOKED, S.AWAITING_PAYMENT)]:
         assert move in FORBIDDEN
 
 
@@ -142,8 +145,8 @@ def test_void_six_months_after_issue(issued, collect_by):
     assert not is_void_due(issued, collect_by - DAY)
     assert not is_void_due(issued, collect_by)
     assert is_void_due(issued, collect_by + DAY)
-    assert not is_late_collection(S.READY, issued, collect_by)
-    assert is_late_collection(S.READY, issued, collect_by + DAY)
+    assert not is_late_collection(S.READY_FOR_COLLECTION, issued, collect_by)
+    assert is_late_collection(S.READY_FOR_COLLECTION, issued, collect_by + DAY)
     assert is_late_collection(S.VOIDED, issued, collect_by)  # voided: late whatever the day
 
 
@@ -179,3 +182,15 @@ def test_expected_ready_dates():
     assert nowruz.earliest == D(1404, 1, 10)
     assert nowruz.latest == D(1404, 1, 25)
     assert nowruz.working_days > D(1404, 1, 25)
+
+
+def test_gregorian_days_are_taken_as_the_same_days():
+    import datetime as dt
+    registered = dt.date(2024, 4, 3)                   # 1403/01/15
+    assert last_booking_day(registered) == D(1403, 3, 15)
+    assert check_booking(registered, dt.date(2024, 6, 4)).allowed        # 1403/03/15
+    assert not check_booking(registered, dt.date(2024, 6, 5)).allowed    # 1403/03/16
+    assert rebooking_opens(dt.date(2024, 7, 31)) == D(1403, 5, 15)       # missed 1403/05/10
+    assert is_working_day(dt.date(2024, 10, 26))       # 1403/08/05, a Saturday
+    assert not is_working_day(dt.date(2024, 10, 31))   # 1403/08/10, a Thursday
+    assert expected_ready(dt.date(2024, 10, 26)).working_days == D(1403, 9, 3)
