@@ -27,3 +27,19 @@ def persian_digits(text: str) -> str:
 def is_ascii_digits(text: str) -> bool:
     """Only 0-9 (``str.isdigit`` also accepts superscripts and other scripts)."""
     return bool(text) and text.isascii() and text.isdigit()
+
+
+ARABIC_THOUSANDS_SEPARATOR = "\u066c"  # ٬ between groups of three: ۶۰٬۰۰۰
+ARABIC_DECIMAL_SEPARATOR = "\u066b"    # ٫ before a fraction: ۲۵٬۹۹۶٫۳
+
+
+def group_thousands(number: int, persian: bool = True) -> str:
+    """An integer with its thousands grouped: ``۶۰٬۰۰۰`` (or ``60,000`` with ASCII digits).
+
+    Digits and separators only, no unit: every face needs this and words the unit itself.
+    """
+    sign = "-" if number < 0 else ""
+    grouped = f"{abs(number):,}"
+    if persian:
+        return sign + persian_digits(grouped.replace(",", ARABIC_THOUSANDS_SEPARATOR))
+    return sign + grouped

@@ -8,17 +8,21 @@ from enum import Enum
 class DataProblem(Enum):
     """What is wrong with a value a person typed or a card stored."""
 
-    NATIONAL_CODE_LENGTH = "national-code-length"
-    NATIONAL_CODE_NOT_DIGITS = "national-code-not-digits"
-    NATIONAL_CODE_REPEATED = "national-code-repeated"
+    NATIONAL_CODE_LENGTH = "national-code-length"          # not 10 digits
+    NATIONAL_CODE_NOT_DIGITS = "national-code-not-digits"  # a character other than a digit
+    NATIONAL_CODE_REPEATED = "national-code-repeated"      # one digit ten times
     NATIONAL_CODE_CHECK_DIGIT = "national-code-check-digit"
-    POSTAL_CODE = "postal-code"
-    DATE_FORMAT = "date-format"
-    DATE_INVALID = "date-invalid"
-    GENDER = "gender"
-    MOBILE = "mobile"
+    POSTAL_CODE = "postal-code"                            # not 10 digits
+    DATE_FORMAT = "date-format"                            # not a date as typed or stored
+    DATE_INVALID = "date-invalid"                          # e.g. 1403/07/31, 1404/12/30
+    DATE_IN_FUTURE = "date-in-future"                      # a birth date after today
+    GENDER = "gender"                                      # neither male nor female
+    MOBILE = "mobile"                                      # not an Iranian mobile (09xx...)
     NAME = "name"
-    BIRTH_CERTIFICATE_SERIAL = "birth-certificate-serial"
+    NAME_NOT_PERSIAN = "name-not-persian"                  # Latin letters, digits, symbols
+    NAME_LENGTH = "name-length"                            # fewer than 2 or more than 50 letters
+    BIRTH_CERTIFICATE_SERIAL = "birth-certificate-serial"  # not series number, letter, serial
+    MISSING = "missing"                                    # a required field left empty
 
 
 class CitizenDataError(ValueError):

@@ -18,6 +18,28 @@ class Gender(enum.Enum):
     FEMALE = "2"
 
 
+_GENDER_WORDS = {
+    "1": Gender.MALE, "m": Gender.MALE, "male": Gender.MALE, "man": Gender.MALE,
+    "مرد": Gender.MALE, "مذکر": Gender.MALE, "آقا": Gender.MALE,
+    "2": Gender.FEMALE, "f": Gender.FEMALE, "female": Gender.FEMALE, "woman": Gender.FEMALE,
+    "زن": Gender.FEMALE, "مونث": Gender.FEMALE, "مؤنث": Gender.FEMALE, "خانم": Gender.FEMALE,
+}
+
+
+def parse_gender(value: Gender | str) -> Gender:
+    """A gender as a form gives it: the enum, its ISO 5218 digit, or a word (fa/en)."""
+    if isinstance(value, Gender):
+        return value
+    word = normalize_digits(value).strip().lower()
+    if not word:
+        raise CitizenDataError(DataProblem.MISSING, "no gender", field="gender")
+    try:
+        return _GENDER_WORDS[word]
+    except KeyError:
+        raise CitizenDataError(DataProblem.GENDER, f"not a gender: {value!r}",
+                               field="gender") from None
+
+
 @dataclass(frozen=True)
 class Identity:
     """The printed identity fields (data group 1) of a national card."""
