@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from apdu.errors import CardError
 from apdu.trace import enable_traffic_log
-from kiosk.cli import card, deliver, finger, pin, sign, sim
+from kiosk.cli import ca, card, deliver, finger, pin, sign, sim
 from kiosk.cli.common import (
     EXIT_CARD,
     EXIT_FAILURE,
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     finger.add_commands(commands, pin_commands, sim_commands)
     sign.add_commands(commands)
     deliver.add_commands(commands)
+    ca.add_commands(commands)
     return parser
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-
-from cryptography import x509
+from typing import TypeVar
 
 from apdu.constants import PinRef, PinState
 from apdu.profile import SignatureAlgorithmRef, SignatureKeyState
@@ -26,16 +26,22 @@ from kiosk.cli.common import (
 )
 from kiosk.cli.files import write_private_file
 from kiosk.cli.pin import ask_secret, say_pin_ending
+from kiosk.cli.words import Words
 from kiosk.flows.activate_signature import ActivationState, SignatureActivationFlow
 from kiosk.flows.base import Flow
 from kiosk.flows.events import Confirm, Event, NewPinEntered, Start
 from kiosk.flows.outcome import Ending
 from kiosk.flows.runner import InlineRunner
 from kiosk.flows.signature import SignDocumentFlow, VerifySignatureFlow
-from signing.activation import ActivationError, ActivationResult
+from signing.activation import ActivationResult
+from signing.activation_errors import ActivationError
 from signing.ca import LocalCertificateAuthority
+from signing.ca_publish import load_certificates, load_crl
 from signing.cms_verify import VerificationResult
+from signing.errors import CaNotFoundError, TrustFileError
+from signing.verification import VerificationProblem
 
+T = TypeVar("T")
 ALGORITHMS = {"ecdsa-p256": SignatureAlgorithmRef.ECDSA_P256_SHA256,
               "rsa-2048": SignatureAlgorithmRef.RSA2048_SHA256_PKCS1}
 
@@ -84,14 +90,14 @@ def cmd_activate(args: argparse.Namespace) -> int:
             assert isinstance(f, SignatureActivationFlow)
             if f.state is ActivationState.CONFIRMING:
                 fee = f.fee_toman
-                err(f"Signature activation: {fee:,} toman ({w.number(fee)} تومان).")
+                err(w.say("sign.activation_fee", fee=f"{fee:,}", fee_fa=Words("fa").number(fee)))
                 if f.resuming:
-                    err("Continuing an activation that did not finish.")
+                    err(w.say("sign.resuming"))
                 return Confirm()
             if f.state is ActivationState.ASKING_NEW_PIN2:
                 assert f.new_pin2 is not None
                 if f.new_pin2.problem is None:
-                    err("Choose your signature PIN (PIN2), 6 to 8 digits.")
+                    err(w.say("sign.choose_pin2"))
                 return NewPinEntered(*ask_new_pin(secrets, f.new_pin2))
             assert f.prompt is not None
             return ask_secret(secrets, f.prompt, "pin.ask")
@@ -100,10 +106,10 @@ def cmd_activate(args: argparse.Namespace) -> int:
     if outcome.ending is Ending.ALREADY_ACTIVE:
         print(w.say(Ending.ALREADY_ACTIVE))
         return EXIT_OK
-    if outcome.ending in (Ending.ACTIVATION_STOPPED, Ending.CARD_REMOVED) \
-            and isinstance(outcome.detail, ActivationError):
+    if isinstance(outcome.detail, ActivationError) and outcome.ending in (
+            Ending.ACTIVATION_STOPPED, Ending.CARD_REMOVED, Ending.NOT_GENUINE):
         error = outcome.detail
-        err(f"Activation stopped ({error.step.value}): {error}")
+        err(w.say("sign.stopped", step=w.say(error.step), why=activation_problem(error)))
         return exit_code(outcome)
     if not outcome.ok:
         say_pin_ending(outcome, flow.situation)
@@ -111,11 +117,18 @@ def cmd_activate(args: argparse.Namespace) -> int:
     result = outcome.value
     assert isinstance(result, ActivationResult)
     certificate = result.certificate
-    print("Signature active." + (" (an interrupted activation was completed)"
-                                 if result.resumed else ""))
-    print(f"  certificate for {certificate.subject.rfc4514_string()}")
-    print(f"  valid until {certificate.not_valid_after_utc.date().isoformat()}")
+    print(w.say("sign.active") + (w.say("sign.resumed") if result.resumed else ""))
+    print(w.say("sign.certificate_for", subject=certificate.subject.rfc4514_string()))
+    print(w.say("sign.valid_until", day=certificate.not_valid_after_utc.date().isoformat()))
     return EXIT_OK
+
+
+def activation_problem(error: ActivationError) -> str:
+    w = words()
+    return w.say(error.problem, sw=f"{error.status_word or 0:04X}",
+                 pin=w.pin(error.pin) if error.pin else "PIN",
+                 tries=w.tries(error.tries_left or 0),
+                 why=error.refusal.value if error.refusal else "?")
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -172,25 +185,18 @@ def cmd_sign_file(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _load_certificates(path: Path) -> list[x509.Certificate]:
+def _trust_file(loader: Callable[[Path], T], option: str, path: Path) -> T:
     try:
-        data = path.read_bytes()
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_certificates(data)
-        return [x509.load_der_x509_certificate(data)]
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"--trust {path}: not a readable certificate "
-                         f"({type(exc).__name__})") from exc
+        return loader(path)
+    except TrustFileError as exc:
+        raise UsageError(f"{option} {path}: {exc.problem.value.replace('-', ' ')}") from exc
 
 
-def _load_crl(path: Path) -> x509.CertificateRevocationList:
-    try:
-        data = path.read_bytes()
-        if b"-----BEGIN" in data:
-            return x509.load_pem_x509_crl(data)
-        return x509.load_der_x509_crl(data)
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"--crl {path}: not a readable CRL ({type(exc).__name__})") from exc
+def problem_text(problem: VerificationProblem) -> str:
+    w = words()
+    moment = f"{problem.moment:%Y-%m-%d %H:%M} UTC" if problem.moment else "?"
+    return w.say(problem.cause, role=w.say(problem.role) if problem.role else "",
+                 moment=moment, reason=problem.reason.value if problem.reason else "unspecified")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -198,27 +204,40 @@ def cmd_verify(args: argparse.Namespace) -> int:
     for path in (document, signature):
         if not path.is_file():
             raise UsageError(f"no file at {path}")
-    crls = [_load_crl(Path(p)) for p in args.crl]
+    crls = [_trust_file(load_crl, "--crl", Path(p)) for p in args.crl]
+    content, cms = document.read_bytes(), signature.read_bytes()
     if args.trust:
-        anchors = _load_certificates(Path(args.trust))
-        flow = VerifySignatureFlow(InlineRunner(), document.read_bytes(), signature.read_bytes(),
-                                   anchors, crls=crls)
+        anchors = _trust_file(load_certificates, "--trust", Path(args.trust))
+        flow = VerifySignatureFlow(InlineRunner(), content, cms, anchors, crls=crls)
         outcome = drive(flow, lambda _f: Start())
     else:
-        with authority() as ca:
-            flow = VerifySignatureFlow(InlineRunner(), document.read_bytes(),
-                                       signature.read_bytes(), [ca.certificate], crls=crls,
-                                       status_lookup=ca.status)
+        try:
+            ca = LocalCertificateAuthority.open_existing(paths.ca_dir(), read_only=True)
+        except CaNotFoundError as exc:
+            raise UsageError(words().say("sign.no_ca", path=paths.ca_dir())) from exc
+        with ca:
+            flow = VerifySignatureFlow(InlineRunner(), content, cms, [ca.certificate],
+                                       crls=crls, status_lookup=ca.status)
             outcome = drive(flow, lambda _f: Start())
     result = outcome.value
     assert isinstance(result, VerificationResult)
+    return print_verification(result)
+
+
+def print_verification(result: VerificationResult) -> int:
+    w = words()
+    signer = result.signer_subject.rfc4514_string() if result.signer_subject else "?"
     if result.valid:
-        signer = result.signer_subject.rfc4514_string() if result.signer_subject else "?"
-        print(f"VALID signature by {signer}")
+        print(w.say("sign.valid", signer=signer))
         if result.signing_time:
-            print(f"  signed at {result.signing_time.isoformat()}")
+            print(w.say("sign.signed_at", moment=result.signing_time.isoformat()))
+        print(w.say("sign.revocation_good"))
         return EXIT_OK
-    print(f"INVALID signature ({result.failure.value if result.failure else 'unknown'}):")
+    if result.valid_if_not_revoked:
+        print(w.say("sign.unconfirmed", signer=signer))
+        return EXIT_VERIFICATION
+    failure = w.say(result.failure) if result.failure else "?"
+    print(w.say("sign.invalid", failure=failure))
     for problem in result.problems:
-        print(f"  - {problem}")
+        print(f"  - {problem_text(problem)}")
     return EXIT_VERIFICATION

@@ -11,6 +11,7 @@ from enum import Enum
 
 from apdu.biometric_profile import FingerPosition
 from citizen.digits import persian_digits
+from kiosk.cli.words_signing import SIGNING
 
 CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
     # how flows end
@@ -208,6 +209,9 @@ CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
                         "کارت‌خوانی نیست. (با ‎'nidkiosk sim card'‎ یک کارت شبیه‌سازی‌شده "
                         "راه بیندازید.)"),
 }
+
+
+CATALOG.update(SIGNING)
 
 
 class Words:

@@ -11,7 +11,7 @@ from kiosk.flows.activate_signature import ActivationState, SignatureActivationF
 from kiosk.flows.events import Confirm, NewPinEntered, PinEntered, Start
 from kiosk.flows.outcome import Ending
 from kiosk.flows.signature import SignDocumentFlow, SignState, VerifySignatureFlow
-from signing.ca import Fault
+from signing.ca import Fault, LocalCertificateAuthority
 from tests.conftest import KNOWN_PINS
 from tests.kiosk.flows.conftest import Step
 from tests.kiosk.flows.harness import check_every_path
@@ -37,9 +37,20 @@ def activate(runner, reader, authority, tmp_path, anchors):
     return flow.outcome.value
 
 
-def test_activation_every_path(card, reader, runner, authority, tmp_path, anchors):
-    check_every_path(lambda: activation(runner, reader, authority, tmp_path, anchors),
-                     card.insert, reader, ACTIVATE)
+def test_activation_every_path(card, reader, runner, tmp_path, anchors):
+    authorities = []
+
+    def fresh() -> SignatureActivationFlow:
+        # each card of the harness has the same serial: one authority each, as if new cards
+        directory = tmp_path / f"run-{len(authorities)}"
+        authorities.append(LocalCertificateAuthority(directory / "ca"))
+        return activation(runner, reader, authorities[-1], directory, anchors)
+
+    try:
+        check_every_path(fresh, card.insert, reader, ACTIVATE)
+    finally:
+        for authority in authorities:
+            authority.close()
 
 
 def test_activation_asks_in_order_and_says_the_fee(card, reader, runner, authority, tmp_path,
@@ -115,7 +126,12 @@ def test_sign_every_path_and_openssl_verifies(card, reader, runner, authority, t
                               "-CAfile", tmp_path / "ca.pem", "-out", "/dev/null"],
                              capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
-    verify = VerifySignatureFlow(runner, DOCUMENT, signature, [authority.certificate])
+    unchecked = VerifySignatureFlow(runner, DOCUMENT, signature, [authority.certificate])
+    unchecked.send(Start())
+    assert unchecked.outcome.ending is Ending.SIGNATURE_INVALID  # revocation not checked
+    assert unchecked.outcome.value.valid_if_not_revoked
+    verify = VerifySignatureFlow(runner, DOCUMENT, signature, [authority.certificate],
+                                 crls=[authority.crl()])
     verify.send(Start())
     assert verify.outcome.ending is Ending.DONE
     tampered = VerifySignatureFlow(runner, DOCUMENT + b"!", signature, [authority.certificate])
