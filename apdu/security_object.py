@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from asn1crypto import algos, cms, core
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from apdu import tlv
 from apdu.der import NotDerError, check_der
@@ -37,9 +39,12 @@ MESSAGE_DIGEST_ATTRIBUTE = "1.2.840.113549.1.9.4"
 SOD_VERSION = 0
 DATA_GROUP_NUMBERS = range(1, 17)  # ICAO 9303: DG1 to DG16
 
-# What asn1crypto and cryptography raise on input they cannot make sense of.
+# What asn1crypto and cryptography raise on input they cannot make sense of; their
+# warnings about such input (a negative serial number, a 3-letter country) count too.
 _DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
-                  RecursionError)
+                  RecursionError, Warning)
+_CERTIFICATE_ERRORS = (x509.InvalidVersion, x509.DuplicateExtension, x509.ExtensionNotFound,
+                       x509.UnsupportedGeneralNameType)
 
 
 class DataGroupHash(core.Sequence):
@@ -129,7 +134,7 @@ def _within(part: SodPart) -> Iterator[None]:
         yield
     except SodError:
         raise
-    except (*_DECODE_ERRORS, TlvError, x509.ExtensionNotFound) as exc:
+    except (*_DECODE_ERRORS, *_CERTIFICATE_ERRORS, TlvError) as exc:
         raise SodError(part) from exc
 
 
@@ -165,8 +170,23 @@ def parse_sod(raw: bytes) -> SecurityObject:
         _require(isinstance(content, bytes), SodPart.ENCAPSULATED_CONTENT)
     hash_algorithm, hashes = _parse_lds(content)
     signer = _parse_certificate(signed)
-    signer_info = _parse_signer_info(signed, digest_algorithms[0], signer)
+    signer_info, signer_info_der = _parse_signer_info(signed, digest_algorithms[0], signer)
+    certificate = signer.certificate.public_bytes(serialization.Encoding.DER)
+    # Nothing else may be in it: no repeated or extra element anywhere outside the
+    # signed parts (asn1crypto would skip them), so the encoding is the only one.
+    _require(_der(0x30, _oid(SIGNED_DATA_OID), _der(0xA0, _der(
+        0x30, core.Integer(3).dump(), _der(0x31, digest_algorithms[0]),
+        _der(0x30, _oid(LDS_SECURITY_OBJECT_OID), _der(0xA0, core.OctetString(content).dump())),
+        _der(0xA0, certificate), _der(0x31, signer_info_der)))) == der, SodPart.SIGNED_DATA)
     return SecurityObject(hash_algorithm, hashes, content, signer_info, signer)
+
+
+def _der(tag: int, *parts: bytes) -> bytes:
+    return tlv.build(tag, b"".join(parts)).encode()
+
+
+def _oid(dotted: str) -> bytes:
+    return core.ObjectIdentifier(dotted).dump()
 
 
 def _parse_lds(content: bytes) -> tuple[str, dict[int, bytes]]:
@@ -191,7 +211,8 @@ def _parse_certificate(signed: cms.SignedData) -> DocumentSigner:
         _require(not isinstance(choices, core.Void) and len(choices) == 1, SodPart.CERTIFICATES)
         _require(choices[0].name == "certificate", SodPart.CERTIFICATES)
         der = choices[0].dump()
-    with _within(SodPart.SIGNER_CERTIFICATE):
+    with _within(SodPart.SIGNER_CERTIFICATE), warnings.catch_warnings():
+        warnings.simplefilter("error")  # a card's data is not to print on our console
         certificate = x509.load_der_x509_certificate(der)
         # The signature BIT STRING ends the certificate; its unused-bits octet is the one
         # byte outside the CSCA's signature that DER leaves free (cryptography itself
@@ -213,7 +234,7 @@ def _parse_signer_info(
     signed: cms.SignedData,
     digest_algorithm_der: bytes,
     signer: DocumentSigner,
-) -> SignerFields:
+) -> tuple[SignerFields, bytes]:
     with _within(SodPart.SIGNER_INFO):
         infos = signed["signer_infos"]
         _require(len(infos) == 1, SodPart.SIGNER_INFO)
@@ -227,34 +248,45 @@ def _parse_signer_info(
         signature = info["signature"].native
         _require(isinstance(signature, bytes), SodPart.SIGNER_INFO)
         _require(isinstance(info["unsigned_attrs"], core.Void), SodPart.SIGNER_INFO)
+        digest_name = str(digest_algorithm["algorithm"].native)
+        signature_name = str(signature_algorithm["algorithm"].native)
+        signature_algorithm_der = signature_algorithm.dump()
         version, sid = info["version"].native, info["sid"]
+        signer_info_der = info.dump()
     with _within(SodPart.SIGNER_IDENTIFIER):
-        _check_signer_identifier(version, sid, signer)
+        sid_der = _check_signer_identifier(version, sid, signer)
     content_type, message_digest, attributes = _parse_signed_attributes(info)
+    canonical = _der(0x30, core.Integer(1 if sid_der[0] == 0x30 else 3).dump(), sid_der,
+                     digest_algorithm_der, b"\xa0" + attributes[1:], signature_algorithm_der,
+                     core.OctetString(signature).dump())
+    _require(canonical == signer_info_der, SodPart.SIGNER_INFO)
     return SignerFields(
-        digest_algorithm=str(digest_algorithm["algorithm"].native),
-        signature_algorithm=str(signature_algorithm["algorithm"].native),
-        signature_algorithm_der=signature_algorithm.dump(),
+        digest_algorithm=digest_name,
+        signature_algorithm=signature_name,
+        signature_algorithm_der=signature_algorithm_der,
         signed_attributes=attributes,
         content_type=content_type,
         message_digest=message_digest,
         signature=signature,
-    )
+    ), signer_info_der
 
 
 def _check_signer_identifier(version: object, sid: cms.SignerIdentifier,
-                             signer: DocumentSigner) -> None:
-    """The SignerInfo must name the one certificate carried (RFC 5652 section 5.3)."""
+                             signer: DocumentSigner) -> bytes:
+    """The SignerInfo must name the one certificate carried (RFC 5652 section 5.3);
+    returns the identifier's one DER encoding."""
     part = SodPart.SIGNER_IDENTIFIER
+    certificate = signer.certificate
     if sid.name == "issuer_and_serial_number":
         _require(version == "v1", part)
-        _require(sid.chosen["issuer"].dump() == signer.issuer_der, part)
-        _require(sid.chosen["serial_number"].native == signer.certificate.serial_number, part)
+        expected = _der(0x30, signer.issuer_der, core.Integer(certificate.serial_number).dump())
     else:
         _require(version == "v3" and sid.name == "subject_key_identifier", part)
-        identifier = signer.certificate.extensions.get_extension_for_class(
+        identifier = certificate.extensions.get_extension_for_class(
             x509.SubjectKeyIdentifier).value.digest
-        _require(sid.chosen.native == identifier, part)
+        expected = _der(0x80, identifier)
+    _require(sid.dump() == expected, part)
+    return expected
 
 
 def _parse_signed_attributes(info: cms.SignerInfo) -> tuple[str, bytes, bytes]:
