@@ -9,6 +9,7 @@ a signature that does not verify. Nothing here talks to the card.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -119,14 +120,22 @@ def check_signature(sod: SecurityObject) -> list[Problem]:
 def find_issuer(cert: x509.Certificate, anchors: list[x509.Certificate]) -> x509.Certificate | None:
     """The trust anchor that signed ``cert``, or None."""
     for anchor in anchors:
-        try:
-            if anchor.subject != cert.issuer:
-                continue
-            cert.verify_directly_issued_by(anchor)
-        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-            continue
-        return anchor
+        if _issued_by(cert, anchor):
+            return anchor
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _issued_by(cert: x509.Certificate, anchor: x509.Certificate) -> bool:
+    """One signature check per document signer and anchor (certificates hash by their
+    bytes), not one per card."""
+    try:
+        if anchor.subject != cert.issuer:
+            return False
+        cert.verify_directly_issued_by(anchor)
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        return False
+    return True
 
 
 def certificate_is_current(cert: x509.Certificate, now: dt.datetime) -> bool:
@@ -147,9 +156,13 @@ def check_signer(sod: SecurityObject, anchors: list[x509.Certificate],
     """A trusted, current CSCA issued the document signer, whose certificate is current."""
     signer = sod.signer
     found: list[Problem] = []
-    if signer.signed_with in _WEAK_SIGNATURE_ALGORITHMS:
+    try:
+        certificate_hash = signer.certificate.signature_hash_algorithm
+    except UnsupportedAlgorithm:
+        certificate_hash = None  # then no trust anchor verifies it either
+    if certificate_hash is not None and certificate_hash.name in WEAK_HASHES:
         found.append(Problem(ProblemKind.WEAK_HASH, part=SodPart.SIGNER_CERTIFICATE,
-                             algorithm=signer.signed_with))
+                             algorithm=certificate_hash.name))
     anchor = find_issuer(signer.certificate, anchors)
     if anchor is None:
         found.append(Problem(ProblemKind.SIGNER_NOT_TRUSTED))

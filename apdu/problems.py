@@ -34,9 +34,9 @@ class SodPart(Enum):
     """Where in EF.SOD a structure is malformed (outside in)."""
 
     FILE = "file"  # EF.SOD unreadable, or not one tag-77 object
-    ENCODING = "encoding"  # not DER: BER or indefinite lengths, padded integers, too deep
+    ENCODING = "encoding"  # not the one DER encoding of its parts: BER, extra elements
     CONTENT_INFO = "content-info"  # not a CMS ContentInfo holding SignedData
-    SIGNED_DATA = "signed-data"  # SignedData fields: version, digest algorithms, CRLs
+    SIGNED_DATA = "signed-data"  # not exactly one digest algorithm, or oddly encoded
     ENCAPSULATED_CONTENT = "encapsulated-content"  # not an LDS security object, or absent
     LDS_SECURITY_OBJECT = "lds-security-object"  # version, hash list, group numbers
     CERTIFICATES = "certificates"  # not exactly the document signer's certificate

@@ -16,6 +16,7 @@ security object that verifies has exactly one encoding.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import warnings
 from collections.abc import Iterator
@@ -24,10 +25,8 @@ from dataclasses import dataclass
 
 from asn1crypto import algos, cms, core
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 
 from apdu import tlv
-from apdu.der import NotDerError, check_der
 from apdu.errors import ProfileError, TlvError
 from apdu.problems import Problem, ProblemKind, SodPart
 from apdu.profile import EF_SOD
@@ -100,10 +99,10 @@ class DocumentSigner:
     """The document signer's certificate and what is read from it."""
 
     certificate: x509.Certificate
+    der: bytes
     subject: str  # RFC 4514
     issuer: str
     issuer_der: bytes  # the issuer Name, DER
-    signed_with: str  # the CSCA's signature algorithm on it, e.g. "sha256_ecdsa"
     not_before: dt.datetime
     not_after: dt.datetime
 
@@ -148,20 +147,18 @@ def parse_sod(raw: bytes) -> SecurityObject:
     with _within(SodPart.FILE):
         der = tlv.decode_single(raw, EF_SOD.template_tag).value
         _require(wrap_sod(der) == raw, SodPart.FILE)  # a minimal length, as DER
-    try:
-        check_der(der)
-    except NotDerError as exc:
-        raise SodError(SodPart.ENCODING) from exc
     with _within(SodPart.CONTENT_INFO):
         info = cms.ContentInfo.load(der, strict=True)
         _require(info["content_type"].dotted == SIGNED_DATA_OID, SodPart.CONTENT_INFO)
         signed = info["content"]
         _require(isinstance(signed, cms.SignedData), SodPart.CONTENT_INFO)
     with _within(SodPart.SIGNED_DATA):
-        _require(signed["version"].native == "v3", SodPart.SIGNED_DATA)
         digest_algorithms = [a.dump() for a in signed["digest_algorithms"]]
         _require(len(digest_algorithms) == 1, SodPart.SIGNED_DATA)
-        _require(isinstance(signed["crls"], core.Void), SodPart.SIGNED_DATA)
+        digest_algorithm = algos.DigestAlgorithm.load(digest_algorithms[0])
+        digest_name = str(digest_algorithm["algorithm"].native)
+        _require(digest_algorithms[0] in _digest_algorithm_encodings(digest_name),
+                 SodPart.SIGNED_DATA)
     with _within(SodPart.ENCAPSULATED_CONTENT):
         encap = signed["encap_content_info"]
         _require(encap["content_type"].dotted == LDS_SECURITY_OBJECT_OID,
@@ -170,14 +167,14 @@ def parse_sod(raw: bytes) -> SecurityObject:
         _require(isinstance(content, bytes), SodPart.ENCAPSULATED_CONTENT)
     hash_algorithm, hashes = _parse_lds(content)
     signer = _parse_certificate(signed)
-    signer_info, signer_info_der = _parse_signer_info(signed, digest_algorithms[0], signer)
-    certificate = signer.certificate.public_bytes(serialization.Encoding.DER)
-    # Nothing else may be in it: no repeated or extra element anywhere outside the
-    # signed parts (asn1crypto would skip them), so the encoding is the only one.
+    signer_info, signer_info_der = _parse_signer_info(signed, digest_algorithms[0],
+                                                      digest_name, signer)
+    # Nothing else may be in it: no version but 3, no CRLs, no repeated or extra element
+    # (asn1crypto would skip those), no BER: exactly the DER encoding of the parts.
     _require(_der(0x30, _oid(SIGNED_DATA_OID), _der(0xA0, _der(
         0x30, core.Integer(3).dump(), _der(0x31, digest_algorithms[0]),
         _der(0x30, _oid(LDS_SECURITY_OBJECT_OID), _der(0xA0, core.OctetString(content).dump())),
-        _der(0xA0, certificate), _der(0x31, signer_info_der)))) == der, SodPart.SIGNED_DATA)
+        _der(0xA0, signer.der), _der(0x31, signer_info_der)))) == der, SodPart.ENCODING)
     return SecurityObject(hash_algorithm, hashes, content, signer_info, signer)
 
 
@@ -187,6 +184,13 @@ def _der(tag: int, *parts: bytes) -> bytes:
 
 def _oid(dotted: str) -> bytes:
     return core.ObjectIdentifier(dotted).dump()
+
+
+@functools.lru_cache(maxsize=64)
+def _digest_algorithm_encodings(name: str) -> tuple[bytes, bytes]:
+    """A digest AlgorithmIdentifier with NULL or absent parameters, as RFC 5754 allows."""
+    return (algos.DigestAlgorithm({"algorithm": name}).dump(),
+            algos.DigestAlgorithm({"algorithm": name, "parameters": None}).dump())
 
 
 def _parse_lds(content: bytes) -> tuple[str, dict[int, bytes]]:
@@ -209,9 +213,16 @@ def _parse_certificate(signed: cms.SignedData) -> DocumentSigner:
     with _within(SodPart.CERTIFICATES):
         choices = signed["certificates"]
         _require(not isinstance(choices, core.Void) and len(choices) == 1, SodPart.CERTIFICATES)
-        _require(choices[0].name == "certificate", SodPart.CERTIFICATES)
-        der = choices[0].dump()
-    with _within(SodPart.SIGNER_CERTIFICATE), warnings.catch_warnings():
+        der = choices[0].dump()  # another CertificateChoices alternative will not load
+    with _within(SodPart.SIGNER_CERTIFICATE):
+        return _document_signer(der)
+
+
+@functools.lru_cache(maxsize=16)
+def _document_signer(der: bytes) -> DocumentSigner:
+    """The certificate read once per document signer: thousands of cards share one.
+    (Only results are cached, keyed by the exact bytes; a failure is raised again.)"""
+    with warnings.catch_warnings():
         warnings.simplefilter("error")  # a card's data is not to print on our console
         certificate = x509.load_der_x509_certificate(der)
         # The signature BIT STRING ends the certificate; its unused-bits octet is the one
@@ -220,11 +231,10 @@ def _parse_certificate(signed: cms.SignedData) -> DocumentSigner:
         _require(der[-len(certificate.signature) - 1] == 0, SodPart.SIGNER_CERTIFICATE)
         return DocumentSigner(
             certificate=certificate,
+            der=der,
             subject=certificate.subject.rfc4514_string(),
             issuer=certificate.issuer.rfc4514_string(),
             issuer_der=certificate.issuer.public_bytes(),
-            signed_with=algos.SignedDigestAlgorithmId(
-                certificate.signature_algorithm_oid.dotted_string).native,
             not_before=certificate.not_valid_before_utc,
             not_after=certificate.not_valid_after_utc,
         )
@@ -233,6 +243,7 @@ def _parse_certificate(signed: cms.SignedData) -> DocumentSigner:
 def _parse_signer_info(
     signed: cms.SignedData,
     digest_algorithm_der: bytes,
+    digest_name: str,
     signer: DocumentSigner,
 ) -> tuple[SignerFields, bytes]:
     with _within(SodPart.SIGNER_INFO):
@@ -240,26 +251,21 @@ def _parse_signer_info(
         _require(len(infos) == 1, SodPart.SIGNER_INFO)
         info = infos[0]
         _require(isinstance(info, cms.SignerInfo), SodPart.SIGNER_INFO)
-        digest_algorithm = info["digest_algorithm"]
-        _require(digest_algorithm.dump() == digest_algorithm_der, SodPart.SIGNER_INFO)
-        _require(isinstance(digest_algorithm["parameters"], core.Void | core.Null),
-                 SodPart.SIGNER_INFO)
+        _require(info["digest_algorithm"].dump() == digest_algorithm_der, SodPart.SIGNER_INFO)
         signature_algorithm = info["signature_algorithm"]
-        signature = info["signature"].native
-        _require(isinstance(signature, bytes), SodPart.SIGNER_INFO)
-        _require(isinstance(info["unsigned_attrs"], core.Void), SodPart.SIGNER_INFO)
-        digest_name = str(digest_algorithm["algorithm"].native)
         signature_name = str(signature_algorithm["algorithm"].native)
         signature_algorithm_der = signature_algorithm.dump()
-        version, sid = info["version"].native, info["sid"]
+        signature = info["signature"].native
+        _require(isinstance(signature, bytes), SodPart.SIGNER_INFO)
+        sid = info["sid"]
         signer_info_der = info.dump()
     with _within(SodPart.SIGNER_IDENTIFIER):
-        sid_der = _check_signer_identifier(version, sid, signer)
+        sid_der, version = _signer_identifier(sid, signer)
     content_type, message_digest, attributes = _parse_signed_attributes(info)
-    canonical = _der(0x30, core.Integer(1 if sid_der[0] == 0x30 else 3).dump(), sid_der,
-                     digest_algorithm_der, b"\xa0" + attributes[1:], signature_algorithm_der,
-                     core.OctetString(signature).dump())
-    _require(canonical == signer_info_der, SodPart.SIGNER_INFO)
+    canonical = _der(0x30, core.Integer(version).dump(), sid_der, digest_algorithm_der,
+                     b"\xa0" + attributes[1:], signature_algorithm_der,
+                     core.OctetString(signature).dump())  # no unsigned attributes
+    _require(canonical == signer_info_der, SodPart.ENCODING)
     return SignerFields(
         digest_algorithm=digest_name,
         signature_algorithm=signature_name,
@@ -271,22 +277,21 @@ def _parse_signer_info(
     ), signer_info_der
 
 
-def _check_signer_identifier(version: object, sid: cms.SignerIdentifier,
-                             signer: DocumentSigner) -> bytes:
-    """The SignerInfo must name the one certificate carried (RFC 5652 section 5.3);
-    returns the identifier's one DER encoding."""
-    part = SodPart.SIGNER_IDENTIFIER
+def _signer_identifier(sid: cms.SignerIdentifier, signer: DocumentSigner) -> tuple[bytes, int]:
+    """The SignerInfo must name the one certificate carried (RFC 5652 section 5.3).
+
+    Returns the identifier's DER and the SignerInfo version that goes with its form.
+    """
     certificate = signer.certificate
     if sid.name == "issuer_and_serial_number":
-        _require(version == "v1", part)
         expected = _der(0x30, signer.issuer_der, core.Integer(certificate.serial_number).dump())
+        version = 1
     else:
-        _require(version == "v3" and sid.name == "subject_key_identifier", part)
         identifier = certificate.extensions.get_extension_for_class(
             x509.SubjectKeyIdentifier).value.digest
-        expected = _der(0x80, identifier)
-    _require(sid.dump() == expected, part)
-    return expected
+        expected, version = _der(0x80, identifier), 3
+    _require(sid.dump() == expected, SodPart.SIGNER_IDENTIFIER)
+    return expected, version
 
 
 def _parse_signed_attributes(info: cms.SignerInfo) -> tuple[str, bytes, bytes]:
