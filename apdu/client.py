@@ -6,7 +6,9 @@ Later features (PINs, fingerprints, signature keys) extend :class:`NidCard`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
+from collections.abc import Callable
 
 from cryptography import x509
 
@@ -170,28 +172,22 @@ class NidCard(PinOperations, BiometricOperations, SignatureOperations):
         self.select_application()
         groups: dict[int, bytes | Problem] = {}
         for group in _groups(photo):
-            raw = self._read_untrusted(DATA_GROUP_FILES[group])
-            groups[int(group)] = raw if isinstance(raw, bytes) else Problem(
-                ProblemKind.GROUP_MISSING if raw else ProblemKind.GROUP_MALFORMED,
-                group=int(group), status_word=raw)
-        sod = self._read_untrusted(EF_SOD)
-        return CardFiles(
-            groups=groups,
-            sod=sod if isinstance(sod, bytes) else Problem(
-                ProblemKind.SOD_MALFORMED, part=SodPart.FILE, status_word=sod),
-            lifecycle=self._lifecycle_untrusted(),
-        )
+            groups[int(group)] = self._read_untrusted(
+                DATA_GROUP_FILES[group], functools.partial(_group_unreadable, int(group)))
+        sod = self._read_untrusted(EF_SOD, _sod_unreadable)
+        return CardFiles(groups=groups, sod=sod, lifecycle=self._lifecycle_untrusted())
 
-    def _read_untrusted(self, ef: ElementaryFile) -> bytes | int | None:
-        """The file, or the status word that refused it, or None for a garbled answer."""
+    def _read_untrusted(self, ef: ElementaryFile,
+                        problem: Callable[[int | None], Problem]) -> bytes | Problem:
+        """The file, or the problem for the status word that refused it (None: garbled)."""
         try:
             return self.read_file(ef)
         except TransportError:
             raise
         except ApduError as exc:
-            return exc.sw
+            return problem(exc.sw)
         except CardError:  # too long, or a response that is not an APDU
-            return None
+            return problem(None)
 
     def _lifecycle_untrusted(self) -> Lifecycle | Problem:
         try:
@@ -226,11 +222,21 @@ class NidCard(PinOperations, BiometricOperations, SignatureOperations):
                                self.apdu_count)
 
 
+def _group_unreadable(group: int, status_word: int | None) -> Problem:
+    kind = ProblemKind.GROUP_MISSING if status_word is not None else ProblemKind.GROUP_MALFORMED
+    return Problem(kind, group=group, status_word=status_word)
+
+
+def _sod_unreadable(status_word: int | None) -> Problem:
+    return Problem(ProblemKind.SOD_MALFORMED, part=SodPart.FILE, status_word=status_word)
+
+
 def _groups(photo: bool) -> list[DataGroup]:
     groups = [DataGroup.IDENTITY, DataGroup.ADDRESS, DataGroup.CHIP_AUTH_KEY]
     if photo:
         groups.insert(1, DataGroup.PHOTO)
     return groups
+
 
 def _find_bottom(stack: object) -> TransportProcessor:
     node = stack

@@ -9,8 +9,8 @@ The bytes come from a card that may lie, and asn1crypto parses lazily and was no
 written for hostile input, so every access to a parsed value happens inside
 :func:`_within`, which turns whatever asn1crypto or cryptography raise into the part
 being read. The fields no signature covers (versions, the signer identifier, the
-digest-algorithm set, headers) are pinned, and the encoding must be DER, so a
-security object that verifies has exactly one encoding.
+digest-algorithm set, headers) are pinned: the whole must be the one DER encoding of
+its parts, so a security object that verifies has (nearly) one encoding.
 """
 
 from __future__ import annotations
