@@ -33,14 +33,14 @@ class Verdict(Enum):
 class SodPart(Enum):
     """Where in EF.SOD a structure is malformed (outside in)."""
 
-    FILE = "file"  # EF.SOD unreadable, or not one tag-77 object
+    FILE = "file"  # EF.SOD refused (status_word) or garbled, or not one tag-77 object
     ENCODING = "encoding"  # not the one DER encoding of its parts: BER, extra elements
     CONTENT_INFO = "content-info"  # not a CMS ContentInfo holding SignedData
     SIGNED_DATA = "signed-data"  # not exactly one digest algorithm, or oddly encoded
     ENCAPSULATED_CONTENT = "encapsulated-content"  # not an LDS security object, or absent
     LDS_SECURITY_OBJECT = "lds-security-object"  # version, hash list, group numbers
     CERTIFICATES = "certificates"  # not exactly the document signer's certificate
-    SIGNER_CERTIFICATE = "signer-certificate"  # the certificate does not parse
+    SIGNER_CERTIFICATE = "signer-certificate"  # the certificate does not parse (RFC 5280)
     SIGNER_INFO = "signer-info"  # not exactly one SignerInfo, or it does not parse
     SIGNER_IDENTIFIER = "signer-identifier"  # the SignerInfo names another certificate
     SIGNED_ATTRIBUTES = "signed-attributes"  # absent, repeated, empty SET, wrong type
@@ -71,12 +71,14 @@ class ProblemKind(Enum):
     CHIP_KEY_MALFORMED = "chip-key-malformed"  # DG15 holds no usable public key
     CHIP_KEY_UNSUPPORTED = "chip-key-unsupported"  # algorithm: not ECDSA on a known curve
     CHIP_AUTH_REFUSED = "chip-auth-refused"  # status_word: INTERNAL AUTHENTICATE refused
-    CHIP_AUTH_MALFORMED = "chip-auth-malformed"  # the answer is not a plain r||s
+    CHIP_AUTH_MALFORMED = "chip-auth-malformed"  # not a plain r||s of the key's size,
+    # or not even a response APDU
     CHIP_AUTH_FAILED = "chip-auth-failed"  # the answer does not verify with DG15's key
     # data that does not follow the chip profile
     GROUP_MISSING = "group-missing"  # group, status_word: the card would not give it
-    GROUP_MALFORMED = "group-malformed"  # group, field: it does not decode
-    LIFECYCLE_MALFORMED = "lifecycle-malformed"  # status_word: GET DATA DF20 unusable
+    GROUP_MALFORMED = "group-malformed"  # group, field (None: the TLV itself, or the
+    # card's answer was not a file at all): it does not decode as the profile says
+    LIFECYCLE_MALFORMED = "lifecycle-malformed"  # status_word if refused: GET DATA DF20
 
 
 VERDICT_OF: dict[ProblemKind, Verdict] = {
