@@ -186,7 +186,7 @@ def _oid(dotted: str) -> bytes:
     return core.ObjectIdentifier(dotted).dump()
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=16)
 def _digest_algorithm_encodings(name: str) -> tuple[bytes, bytes]:
     """A digest AlgorithmIdentifier with NULL or absent parameters, as RFC 5754 allows."""
     return (algos.DigestAlgorithm({"algorithm": name}).dump(),
