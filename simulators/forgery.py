@@ -99,6 +99,7 @@ class SodRecipe:
     certificate: bytes | None = None  # DER; None: the document signer's
     signer_info: bytes | None = None  # DER; None: built and signed
     content_info: bytes | None = None  # DER of everything; None: built
+    by_key_identifier: bool = False  # name the signer by subject key identifier (v3)
 
 
 _CONTENT_TYPE = _attribute(CONTENT_TYPE_ATTRIBUTE,
@@ -138,7 +139,10 @@ def build_sod(recipe: SodRecipe, pki: IssuerPki) -> bytes:
         signature = pki.ds_key.sign(signed_attributes, ec.ECDSA(algorithm))
         sid = _der(0x30, parsed["tbs_certificate"]["issuer"].dump(),
                    parsed["tbs_certificate"]["serial_number"].dump())
-        signer_info = _der(0x30, core.Integer(1).dump(), sid, digest_algorithm,
+        version = 1
+        if recipe.by_key_identifier:
+            sid, version = _der(0x80, parsed.key_identifier), 3
+        signer_info = _der(0x30, core.Integer(version).dump(), sid, digest_algorithm,
                            b"\xa0" + signed_attributes[1:],
                            algos.SignedDigestAlgorithm(
                                {"algorithm": recipe.signature_algorithm}).dump(),

@@ -17,11 +17,14 @@ def read(chip, anchors):
     return NidCard(DirectTransport(chip.process, chip.atr)).read_identity(anchors, photo=False)
 
 
-def test_the_default_recipe_builds_a_genuine_security_object(cards, issuer):
+@pytest.mark.parametrize("by_key_identifier", [False, True])
+def test_the_default_recipe_builds_a_genuine_security_object(cards, issuer, by_key_identifier):
+    """Either way RFC 5652 lets a SignerInfo name its certificate reads genuine."""
     image = cards.image(81)
     groups = {n: image.files[fid] for n, fid in ((1, 0x0101), (2, 0x0102), (11, 0x010B),
                                                  (15, 0x010F))}
-    image.files[EF_SOD.fid] = build_sod(SodRecipe(groups), issuer)
+    recipe = SodRecipe(groups, by_key_identifier=by_key_identifier)
+    image.files[EF_SOD.fid] = build_sod(recipe, issuer)
     reading = read(SimulatedChip(CardStore(image)), [issuer.csca])
     assert reading.authenticity.verdict is Verdict.GENUINE, reading.authenticity.problems
 
