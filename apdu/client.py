@@ -6,20 +6,23 @@ Later features (PINs, fingerprints, signature keys) extend :class:`NidCard`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import secrets
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from cryptography import x509
 
 from apdu import datagroups, tlv
 from apdu.atr import capabilities
-from apdu.authenticity import AuthenticityReport, assess, verify_chip_signature
+from apdu.authenticity import assess
 from apdu.biometric_client import BiometricOperations
+from apdu.chip_auth import load_chip_key, verify_chip_answer
 from apdu.command import EXTENDED_MAX_NE, SHORT_MAX_NE, CommandApdu, ResponseApdu
 from apdu.constants import SW, Ins
-from apdu.errors import ApduError, ProfileError, TlvError, error_for_sw
+from apdu.errors import ApduError, CardError, ProfileError, TlvError, TransportError, error_for_sw
 from apdu.pcsc import PcscContext
 from apdu.pin_client import PinOperations
+from apdu.problems import Problem, ProblemKind, SodPart
 from apdu.processors import TransportProcessor, build_stack
 from apdu.profile import (
     CHIP_AUTH_CHALLENGE_LENGTH,
@@ -32,33 +35,13 @@ from apdu.profile import (
     Lifecycle,
     Tag,
 )
-from apdu.security_object import parse_sod
+from apdu.reading import CardContents, CardFiles, IdentityReading, decode_contents
 from apdu.signature_client import SignatureOperations
 from apdu.transport import Transport
-from citizen.identity import Address, Identity
 
 MAX_FILE_SIZE = 65536
 
-
-@dataclass(frozen=True)
-class CardContents:
-    """Everything read from the card, decoded, with the raw files kept for checking."""
-
-    identity: Identity
-    address: Address | None
-    photo_jpeg: bytes | None
-    lifecycle: Lifecycle
-    raw_groups: dict[int, bytes]
-    raw_sod: bytes
-
-
-@dataclass(frozen=True)
-class IdentityReading:
-    """The result of ``read_identity``: contents plus the authenticity verdict."""
-
-    contents: CardContents
-    authenticity: AuthenticityReport
-    apdu_count: int
+__all__ = ["CardContents", "CardFiles", "IdentityReading", "NidCard"]
 
 
 class NidCard(PinOperations, BiometricOperations, SignatureOperations):
@@ -140,34 +123,81 @@ class NidCard(PinOperations, BiometricOperations, SignatureOperations):
             command = CommandApdu(0x00, Ins.READ_BINARY, offset >> 8, offset & 0xFF, ne=chunk_ne)
         return bytes(content)
 
-    def authenticate_chip(self, spki_der: bytes) -> bool:
-        """INTERNAL AUTHENTICATE with a fresh challenge; True when DG15's key verifies it."""
+    def authenticate_chip(self, dg15: bytes) -> list[Problem]:
+        """INTERNAL AUTHENTICATE with a fresh challenge, checked with DG15's key.
+
+        No problems means the chip holds the private key; DG15 itself is tied to the
+        issuer by passive authentication. Only transport errors escape.
+        """
+        key = load_chip_key(dg15)
+        if isinstance(key, Problem):
+            return [key]  # no need to talk to a chip whose key we cannot use
         challenge = secrets.token_bytes(CHIP_AUTH_CHALLENGE_LENGTH)
         command = CommandApdu(0x00, Ins.INTERNAL_AUTHENTICATE, 0x00, KeyRef.CHIP_AUTH,
                               challenge, ne=256)
         try:
-            signature = self.call(command, "INTERNAL AUTHENTICATE")
-        except ApduError:
-            return False
-        return verify_chip_signature(spki_der, challenge, signature)
+            answer = self.call(command, "INTERNAL AUTHENTICATE")
+        except TransportError:
+            raise
+        except ApduError as exc:
+            return [Problem(ProblemKind.CHIP_AUTH_REFUSED, status_word=exc.sw)]
+        except CardError:  # a response that is not even an APDU
+            return [Problem(ProblemKind.CHIP_AUTH_MALFORMED)]
+        problem = verify_chip_answer(key, challenge, answer)
+        return [problem] if problem else []
 
     def read_contents(self, photo: bool = True) -> CardContents:
-        """Read every data group and the security object, and decode them."""
+        """Read and decode the data groups WITHOUT checking them: for tools and tests.
+
+        A face shows ``read_identity(...).contents``, which exists only for a genuine
+        card. Raises the card's error, or DataGroupError for a group that does not decode.
+        """
         self.select_application()
-        groups = [DataGroup.IDENTITY, DataGroup.ADDRESS, DataGroup.CHIP_AUTH_KEY]
-        if photo:
-            groups.insert(1, DataGroup.PHOTO)
+        groups = _groups(photo)
         raw = {int(g): self.read_file(DATA_GROUP_FILES[g]) for g in groups}
-        raw_sod = self.read_file(EF_SOD)
-        lifecycle = self.lifecycle()
         return CardContents(
             identity=datagroups.decode_identity(raw[DataGroup.IDENTITY]),
             address=datagroups.decode_address(raw[DataGroup.ADDRESS]),
             photo_jpeg=datagroups.decode_photo(raw[DataGroup.PHOTO]) if photo else None,
-            lifecycle=lifecycle,
-            raw_groups=raw,
-            raw_sod=raw_sod,
+            lifecycle=self.lifecycle(),
         )
+
+    def read_files(self, photo: bool = True) -> CardFiles:
+        """Select the application and read what an identity check needs, trusting nothing.
+
+        A file the card refuses or garbles becomes a problem in its slot. Raises only
+        transport errors, and the card's error when the NID application cannot be
+        selected (not an NID card, or a terminated one): then there is nothing to check.
+        """
+        self.select_application()
+        groups: dict[int, bytes | Problem] = {}
+        for group in _groups(photo):
+            groups[int(group)] = self._read_untrusted(
+                DATA_GROUP_FILES[group], functools.partial(_group_unreadable, int(group)))
+        sod = self._read_untrusted(EF_SOD, _sod_unreadable)
+        return CardFiles(groups=groups, sod=sod, lifecycle=self._lifecycle_untrusted())
+
+    def _read_untrusted(self, ef: ElementaryFile,
+                        problem: Callable[[int | None], Problem]) -> bytes | Problem:
+        """The file, or the problem for the status word that refused it (None: garbled)."""
+        try:
+            return self.read_file(ef)
+        except TransportError:
+            raise
+        except ApduError as exc:
+            return problem(exc.sw)
+        except CardError:  # too long, or a response that is not an APDU
+            return problem(None)
+
+    def _lifecycle_untrusted(self) -> Lifecycle | Problem:
+        try:
+            return self.lifecycle()
+        except TransportError:
+            raise
+        except ApduError as exc:
+            return Problem(ProblemKind.LIFECYCLE_MALFORMED, status_word=exc.sw)
+        except CardError:
+            return Problem(ProblemKind.LIFECYCLE_MALFORMED)
 
     def read_identity(
         self,
@@ -175,17 +205,37 @@ class NidCard(PinOperations, BiometricOperations, SignatureOperations):
         photo: bool = True,
         now: dt.datetime | None = None,
     ) -> IdentityReading:
-        """Read the identity and check it: passive and chip authentication."""
-        contents = self.read_contents(photo)
-        spki = datagroups.decode_chip_key(contents.raw_groups[DataGroup.CHIP_AUTH_KEY])
-        chip_ok = self.authenticate_chip(spki)
-        try:
-            sod = parse_sod(contents.raw_sod)
-        except ProfileError as exc:
-            report = assess(exc, contents.raw_groups, trust_anchors, chip_ok, now)
-        else:
-            report = assess(sod, contents.raw_groups, trust_anchors, chip_ok, now)
-        return IdentityReading(contents, report, self.apdu_count)
+        """Read the card, check it (passive and chip authentication), then decode.
+
+        Whatever the card returns, the answer is a reading with a verdict; only transport
+        errors escape (and the card's error when it has no selectable NID application).
+        ``contents`` is None unless the verdict is GENUINE.
+        """
+        files = self.read_files(photo)
+        dg15 = files.groups[DataGroup.CHIP_AUTH_KEY]
+        chip_problems = self.authenticate_chip(dg15) if isinstance(dg15, bytes) else []
+        decoded, decode_problems = decode_contents(files)
+        report = assess(files, trust_anchors, chip_problems,
+                        chip_authenticated=isinstance(dg15, bytes) and not chip_problems,
+                        decode_problems=decode_problems, now=now)
+        return IdentityReading(report, decoded if report.genuine else None, files,
+                               self.apdu_count)
+
+
+def _group_unreadable(group: int, status_word: int | None) -> Problem:
+    kind = ProblemKind.GROUP_MISSING if status_word is not None else ProblemKind.GROUP_MALFORMED
+    return Problem(kind, group=group, status_word=status_word)
+
+
+def _sod_unreadable(status_word: int | None) -> Problem:
+    return Problem(ProblemKind.SOD_MALFORMED, part=SodPart.FILE, status_word=status_word)
+
+
+def _groups(photo: bool) -> list[DataGroup]:
+    groups = [DataGroup.IDENTITY, DataGroup.ADDRESS, DataGroup.CHIP_AUTH_KEY]
+    if photo:
+        groups.insert(1, DataGroup.PHOTO)
+    return groups
 
 
 def _find_bottom(stack: object) -> TransportProcessor:

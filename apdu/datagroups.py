@@ -1,13 +1,21 @@
-"""Encoding and decoding of the data groups; both the chip and the client use these."""
+"""Encoding and decoding of the data groups; both the chip and the client use these.
+
+Decoding is strict (the profile's formats, each data object once) and fails with
+:class:`~apdu.errors.DataGroupError` naming the group and field, which an identity
+read turns into a GROUP_MALFORMED problem rather than an exception.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from apdu import tlv
-from apdu.errors import ProfileError, TlvError
+from apdu.errors import DataGroupError, ProfileError, TlvError
 from apdu.profile import DATA_GROUP_FILES, EF_COM, LDS_VERSION, DataGroup, Tag
 from citizen.errors import CitizenDataError
-from citizen.identity import Address, Gender, Identity
+from citizen.identity import Address, Gender, Identity, validate_postal_code
 from citizen.jalali import format_jalali, parse_jalali
+from citizen.national_code import validate_national_code
 
 _TEXT_FIELDS = (
     (Tag.GIVEN_NAME, "given_name"),
@@ -29,20 +37,35 @@ def _template(group: DataGroup) -> int:
     return DATA_GROUP_FILES[group].template_tag
 
 
-def _children(raw: bytes, template_tag: int, name: str) -> list[tlv.Tlv]:
+def _children(raw: bytes, group: DataGroup) -> list[tlv.Tlv]:
+    """The data objects of a group; each tag at most once (a repeat would be ambiguous)."""
     try:
-        return tlv.decode_single(raw, template_tag).children()
+        children = tlv.decode_single(raw, _template(group)).children()
     except TlvError as exc:
-        raise ProfileError(f"{name} is not a valid data group: {exc}") from exc
+        raise DataGroupError(group, None, str(exc)) from exc
+    tags = [child.tag for child in children]
+    if len(set(tags)) != len(tags):
+        raise DataGroupError(group, None, "a data object is repeated")
+    return children
 
 
-def _text(children: list[tlv.Tlv], tag: int, name: str) -> str:
+def _text(children: list[tlv.Tlv], tag: int, group: DataGroup, field: str) -> str:
     try:
         return tlv.require(children, tag).value.decode("utf-8")
     except TlvError as exc:
-        raise ProfileError(f"{name}: {exc}") from exc
+        raise DataGroupError(group, field, str(exc)) from exc
     except UnicodeDecodeError as exc:
-        raise ProfileError(f"{name}: tag {tag:X} is not UTF-8") from exc
+        raise DataGroupError(group, field, "not UTF-8") from exc
+
+
+def _checked(value: str, check: Callable[[str], str], group: DataGroup, field: str) -> str:
+    """``value`` if ``check`` accepts it exactly as stored (ASCII digits, no separators)."""
+    try:
+        if check(value) == value:
+            return value
+    except CitizenDataError as exc:
+        raise DataGroupError(group, field, str(exc)) from exc
+    raise DataGroupError(group, field, "not stored in its normal form")
 
 
 def encode_identity(identity: Identity) -> bytes:
@@ -56,14 +79,22 @@ def encode_identity(identity: Identity) -> bytes:
 
 
 def decode_identity(raw: bytes) -> Identity:
-    children = _children(raw, _template(DataGroup.IDENTITY), "DG1")
-    fields: dict[str, object] = {attr: _text(children, tag, "DG1") for tag, attr in _TEXT_FIELDS}
+    """DG1; a field that is missing or breaks the profile raises DataGroupError."""
+    group = DataGroup.IDENTITY
+    children = _children(raw, group)
+    fields: dict[str, object] = {attr: _text(children, tag, group, attr)
+                                 for tag, attr in _TEXT_FIELDS}
+    fields["national_code"] = _checked(str(fields["national_code"]), validate_national_code,
+                                       group, "national_code")
+    for tag, attr in _DATE_FIELDS:
+        try:
+            fields[attr] = parse_jalali(_text(children, tag, group, attr))
+        except CitizenDataError as exc:
+            raise DataGroupError(group, attr, str(exc)) from exc
     try:
-        for tag, attr in _DATE_FIELDS:
-            fields[attr] = parse_jalali(_text(children, tag, "DG1"))
-        fields["gender"] = Gender(_text(children, Tag.GENDER, "DG1"))
-    except (CitizenDataError, ValueError) as exc:
-        raise ProfileError(f"DG1: {exc}") from exc
+        fields["gender"] = Gender(_text(children, Tag.GENDER, group, "gender"))
+    except ValueError as exc:
+        raise DataGroupError(group, "gender", str(exc)) from exc
     return Identity(**fields)  # type: ignore[arg-type]
 
 
@@ -78,8 +109,11 @@ def encode_address(address: Address) -> bytes:
 
 
 def decode_address(raw: bytes) -> Address:
-    children = _children(raw, _template(DataGroup.ADDRESS), "DG11")
-    return Address(_text(children, Tag.POSTAL_CODE, "DG11"), _text(children, Tag.ADDRESS, "DG11"))
+    group = DataGroup.ADDRESS
+    children = _children(raw, group)
+    postal_code = _checked(_text(children, Tag.POSTAL_CODE, group, "postal_code"),
+                           validate_postal_code, group, "postal_code")
+    return Address(postal_code, _text(children, Tag.ADDRESS, group, "address"))
 
 
 def encode_photo(jpeg: bytes) -> bytes:
@@ -87,13 +121,15 @@ def encode_photo(jpeg: bytes) -> bytes:
 
 
 def decode_photo(raw: bytes) -> bytes:
-    children = _children(raw, _template(DataGroup.PHOTO), "DG2")
+    """The JPEG of DG2 (only its signature is checked: faces hand it to an image library)."""
+    group = DataGroup.PHOTO
+    children = _children(raw, group)
     try:
         jpeg = tlv.require(children, Tag.PHOTO_JPEG).value
     except TlvError as exc:
-        raise ProfileError(f"DG2: {exc}") from exc
+        raise DataGroupError(group, "photo", str(exc)) from exc
     if not jpeg.startswith(b"\xff\xd8"):
-        raise ProfileError("DG2: the photo is not a JPEG")
+        raise DataGroupError(group, "photo", "not a JPEG")
     return jpeg
 
 
@@ -103,10 +139,11 @@ def encode_chip_key(subject_public_key_info: bytes) -> bytes:
 
 
 def decode_chip_key(raw: bytes) -> bytes:
+    """The DER SubjectPublicKeyInfo in DG15 (still to be parsed: ``apdu.chip_auth``)."""
     try:
         return tlv.decode_single(raw, _template(DataGroup.CHIP_AUTH_KEY)).value
     except TlvError as exc:
-        raise ProfileError(f"DG15 is not a valid data group: {exc}") from exc
+        raise DataGroupError(DataGroup.CHIP_AUTH_KEY, None, str(exc)) from exc
 
 
 def encode_com(groups: list[DataGroup]) -> bytes:
@@ -118,7 +155,10 @@ def encode_com(groups: list[DataGroup]) -> bytes:
 
 
 def decode_com(raw: bytes) -> list[DataGroup]:
-    children = _children(raw, EF_COM.template_tag, "EF.COM")
+    try:
+        children = tlv.decode_single(raw, EF_COM.template_tag).children()
+    except TlvError as exc:
+        raise ProfileError(f"EF.COM is not a valid data object: {exc}") from exc
     by_tag = {f.template_tag: g for g, f in DATA_GROUP_FILES.items()}
     try:
         listed = tlv.require(children, Tag.TAG_LIST).value

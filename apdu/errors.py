@@ -236,3 +236,18 @@ class SignatureNotActiveError(CardError):
     def __init__(self, problem: SignatureKeyProblem) -> None:
         super().__init__(f"the signature key is not active ({problem.value})")
         self.problem = problem
+
+
+class DataGroupError(ProfileError):
+    """A data group does not decode as the chip profile says.
+
+    ``group`` is its number; ``field`` the data object at fault (an ``Identity`` or
+    ``Address`` attribute name, or ``"photo"``), None when the group's own TLV
+    structure is broken.
+    """
+
+    def __init__(self, group: int, field: str | None = None, detail: str = "") -> None:
+        where = f".{field}" if field else ""
+        super().__init__(f"DG{int(group)}{where} is malformed" + (f": {detail}" if detail else ""))
+        self.group = int(group)
+        self.field = field
