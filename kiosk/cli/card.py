@@ -12,8 +12,9 @@ from typing import Any
 import jdatetime
 from cryptography import x509
 
-from apdu.authenticity import load_trust_anchors
+from apdu.authenticity import TrustAnchorError, load_trust_anchors
 from apdu.client import IdentityReading
+from apdu.problems import Problem
 from citizen.jalali import jalali_numeric
 from citizen.national_code import grouped
 from kiosk import paths
@@ -65,9 +66,8 @@ def trust_anchors(option: str | None) -> list[x509.Certificate]:
             "'nidkiosk persona new' (it sets up the test issuer)")
     try:
         anchors = load_trust_anchors(path)
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"cannot read trust anchors from {path}: not a certificate "
-                         f"({type(exc).__name__})") from exc
+    except TrustAnchorError as exc:
+        raise UsageError(words().say(f"trust.{exc.problem.value}", path=exc.path)) from exc
     if not anchors:
         raise UsageError(f"no CSCA certificate found in {path}")
     return anchors
@@ -77,11 +77,35 @@ def _day(day: jdatetime.date) -> dict[str, str]:
     return {"jalali": jalali_numeric(day), "gregorian": day.togregorian().isoformat()}
 
 
+def problem_as_json(problem: Problem) -> dict[str, Any]:
+    facts = {name: getattr(problem, name) for name in ("group", "field", "status_word",
+                                                        "algorithm")}
+    facts["part"] = problem.part.value if problem.part else None
+    for name in ("until", "valid_from"):
+        moment = getattr(problem, name)
+        facts[name] = moment.isoformat() if moment else None
+    return {"kind": problem.kind.value, "verdict": problem.verdict.value,
+            **{k: v for k, v in facts.items() if v is not None}}
+
+
 def reading_as_json(reading: IdentityReading, seconds: float) -> dict[str, Any]:
-    who = reading.contents.identity
     report = reading.authenticity
-    address = reading.contents.address
-    return {
+    result: dict[str, Any] = {
+        "authenticity": {
+            "verdict": report.verdict.name.lower(), "genuine": report.genuine,
+            "problems": [problem_as_json(p) for p in report.problems],
+            "signer": report.signer, "chip_authenticated": report.chip_authenticated,
+        },
+        "identity": None, "address": None, "photo_bytes": 0, "lifecycle": None,
+        "apdus": reading.apdu_count,
+        "seconds": round(seconds, 4),
+    }
+    contents = reading.contents
+    if contents is None:  # data that failed the checks is never given out as identity
+        return result
+    who = contents.identity
+    address = contents.address
+    result.update({
         "identity": {
             "given_name": who.given_name, "surname": who.surname,
             "father_name": who.father_name, "national_code": who.national_code,
@@ -93,21 +117,17 @@ def reading_as_json(reading: IdentityReading, seconds: float) -> dict[str, Any]:
         },
         "address": {"postal_code": address.postal_code, "address": address.address}
         if address else None,
-        "photo_bytes": len(reading.contents.photo_jpeg or b""),
-        "lifecycle": reading.contents.lifecycle.name.lower(),
-        "authenticity": {
-            "verdict": report.verdict.name.lower(), "genuine": report.genuine,
-            "problems": [str(p) for p in report.problems], "signer": report.signer,
-            "chip_authenticated": report.chip_authenticated,
-        },
-        "apdus": reading.apdu_count,
-        "seconds": round(seconds, 4),
-    }
+        "photo_bytes": len(contents.photo_jpeg or b""),
+        "lifecycle": contents.lifecycle.name.lower(),
+    })
+    return result
 
 
 def identity_lines(reading: IdentityReading) -> list[tuple[str, str]]:
     w = words()
     contents = reading.contents
+    if contents is None:
+        return []
     who = contents.identity
     birth = who.birth_date
     rows = [
@@ -141,8 +161,16 @@ def authenticity_lines(reading: IdentityReading) -> list[str]:
         groups = ", ".join(f"DG{n}" for n in report.groups_checked)
         lines.append(w.say("read.groups_ok", groups=groups, hash=report.hash_algorithm))
     for problem in report.problems:
-        lines.append(f"  - {problem}")
+        lines.append(f"  - {problem_text(problem)}")
     return lines
+
+
+def problem_text(problem: Problem) -> str:
+    w = words()
+    return w.say(problem.kind, group=problem.group or "?", part=problem.part.value
+                 if problem.part else "?", algorithm=problem.algorithm or "?",
+                 field=problem.field or "TLV", sw=f"{problem.status_word or 0:04X}",
+                 until=str(problem.until), valid_from=str(problem.valid_from))
 
 
 def cmd_read(args: argparse.Namespace) -> int:
@@ -163,7 +191,7 @@ def cmd_read(args: argparse.Namespace) -> int:
         return exit_code(outcome)
     reading = outcome.value
     assert isinstance(reading, IdentityReading)
-    if photo_path is not None and reading.contents.photo_jpeg:
+    if photo_path is not None and reading.contents and reading.contents.photo_jpeg:
         write_private_file(photo_path, reading.contents.photo_jpeg)
     if args.json:
         json.dump(reading_as_json(reading, seconds), sys.stdout, ensure_ascii=False, indent=2)

@@ -73,6 +73,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         return exit_code(outcome)
     delivery = outcome.value
     assert isinstance(delivery, Delivery)
+    assert delivery.reading.contents is not None  # a delivery is only of a genuine card
     who = delivery.reading.contents.identity
     print(w.say("deliver.done", name=f"{who.given_name} {who.surname}",
                 code=grouped(who.national_code), serial=who.card_serial))

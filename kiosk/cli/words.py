@@ -11,6 +11,7 @@ from enum import Enum
 
 from apdu.biometric_profile import FingerPosition
 from citizen.digits import persian_digits
+from kiosk.cli.words_card import CARD
 from kiosk.cli.words_signing import SIGNING
 
 CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
@@ -212,6 +213,7 @@ CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
 
 
 CATALOG.update(SIGNING)
+CATALOG.update(CARD)
 
 
 class Words:

@@ -88,7 +88,7 @@ class DeliverCardFlow(FingerFlow):
     def _read_done(self, found: tuple[IdentityReading, CardSituation]) -> None:
         reading, situation = found
         self.reading = reading
-        if not reading.authenticity.genuine:
+        if reading.contents is None:  # exactly when it did not read genuine
             self._finish(Outcome(Ending.NOT_GENUINE, value=reading, detail=reading.authenticity))
             return
         identity = reading.contents.identity

@@ -23,6 +23,9 @@ def cli(*args, stdin=""):
 
 
 def insert(reader0, chip):
+    if reader0.readers[0].chip is not None:  # swap: let PC/SC see the card leave first
+        reader0.readers[0].remove()
+        wait_for_card(0, present=False)
     reader0.readers[0].insert(chip)
     wait_for_card(0)
     return chip
