@@ -12,7 +12,6 @@ from cryptography import x509
 from apdu.authenticity import Verdict
 from apdu.pins import PinRef, PinState
 from apdu.profile import Lifecycle, SignatureKeyState
-from citizen.errors import DataProblem
 from signing.activation import ActivationError, ActivationProblem, Step
 from signing.ca import Fault, LocalCertificateAuthority
 from signing.csr import subject_for
@@ -107,7 +106,7 @@ def test_an_undelivered_card_and_a_wrong_pin1_generate_nothing(
     assert reader.insert().signature_status().state is SignatureKeyState.NONE
 
 
-def test_a_genuine_card_with_an_invalid_national_code_is_refused(
+def test_a_signed_card_with_an_invalid_national_code_is_refused(
     cards: CardFactory, issuer: IssuerPki, anchors: list[x509.Certificate],
     ca: LocalCertificateAuthority, tmp_path: Path,
 ) -> None:
@@ -119,8 +118,9 @@ def test_a_genuine_card_with_an_invalid_national_code_is_refused(
     reader = in_reader(cards, image)
     with pytest.raises(ActivationError) as stopped:
         activation(reader, ca, tmp_path, anchors).run(PIN1, PIN2)
-    assert stopped.value.problem is ActivationProblem.INVALID_IDENTITY
-    assert stopped.value.data_problem is DataProblem.NATIONAL_CODE_CHECK_DIGIT
+    # the issuer signed it, but DG1 breaks the profile: the reading is not genuine at all
+    assert stopped.value.problem is ActivationProblem.NOT_GENUINE
+    assert stopped.value.verdict is Verdict.DATA_MALFORMED
     assert reader.insert().signature_status().state is SignatureKeyState.NONE
 
 
