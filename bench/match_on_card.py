@@ -12,8 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from apdu.client import NidCard
 from apdu.errors import FingerNotMatchedError
+from apdu.pcsc import open_card
 from bench.pcsc_setup import private_readers, swap
 from biometric.compact import MinutiaeOrder
 from biometric.matcher import match
@@ -50,7 +50,7 @@ def main() -> None:
     on_card, matched = [], 0
     with private_readers() as readers:
         swap(readers, 0, SimulatedChip(CardStore.open(path)))
-        with NidCard.connect(0) as card:
+        with open_card(0) as card:
             for probe in probes:
                 started = time.perf_counter()
                 try:
