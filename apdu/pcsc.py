@@ -49,6 +49,7 @@ _REMOVED = {
 }
 _NO_SERVICE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED}
 _PROTOCOLS = scard.SCARD_PROTOCOL_T1 | scard.SCARD_PROTOCOL_T0
+_CARD_PRESENT = 0x0004  # SCardStatus state bit SCARD_PRESENT (pcsclite.h; pyscard lacks it)
 
 
 def _check(rv: int, what: str) -> None:
@@ -209,7 +210,16 @@ def _open(reader: str | int | None) -> _Opened:
 
 
 def _release(opened: _Opened, disposition: int = scard.SCARD_RESET_CARD) -> None:
-    """Disconnect (by default resetting the card: its security status dies with it)."""
+    """Disconnect (by default resetting the card: its security status dies with it).
+
+    A card that is gone is not reset: it lost its state with its power, and pcscd
+    (1.9.9 with vpcd) asked to reset a pulled card reports the reader empty from then
+    on, even once a card is back in it.
+    """
+    if disposition != scard.SCARD_LEAVE_CARD:
+        rv, _name, state, _proto, _atr = scard.SCardStatus(opened.card)
+        if rv != scard.SCARD_S_SUCCESS or not state & _CARD_PRESENT:
+            disposition = scard.SCARD_LEAVE_CARD
     scard.SCardDisconnect(opened.card, disposition)
     opened.context.close()
 
@@ -235,6 +245,8 @@ class PcscTransport(Transport):
         self._closed = False
         self._dead: Callable[[], TransportError] | None = None
         self._fresh = True  # no APDU of ours since connecting or our last reset
+        self.foreign_resets = 0  # resets by other programs acknowledged in this session
+        self._gone = False  # the card was pulled under us
         call = self._worker.submit(_open, reader)
         try:
             finished = call.done.acquire(timeout=self.deadlines.connect)
@@ -288,11 +300,29 @@ class PcscTransport(Transport):
         self._fresh = False
         rv, response = self._run("transmit", deadline, scard.SCardTransmit,
                                  self._opened.card, self._pci, list(command))
+        if rv == scard.SCARD_W_RESET_CARD:
+            # Another program's session ended resetting the card. pcscd sent nothing:
+            # acknowledge and send the command to the fresh card. Whatever this session
+            # had verified is gone, so a command that needs it fails as unverified.
+            self._acknowledge_reset()
+            rv, response = self._run("transmit", deadline, scard.SCardTransmit,
+                                     self._opened.card, self._pci, list(command))
+        if rv in _REMOVED or (rv == scard.SCARD_S_SUCCESS and len(response) < 2):
+            self._gone = True  # nothing to reset when closing
         _check(rv, "transmit")
         if len(response) < 2:
             # the reader lost the card mid-command (vpcd reports it as an empty answer)
             raise CardRemovedError("transmit: the card stopped answering: it was removed")
         return bytes(response)
+
+    def _acknowledge_reset(self) -> None:
+        """Reconnect leaving the card as it is, after a reset by someone else; the same
+        card still (an exchanged card is reported as removed, never as reset)."""
+        rv, _active = self._run("reconnect", self.deadlines.connect, scard.SCardReconnect,
+                                self._opened.card, scard.SCARD_SHARE_SHARED, _PROTOCOLS,
+                                scard.SCARD_LEAVE_CARD)
+        _check(rv, "reconnect")
+        self.foreign_resets += 1
 
     def reset(self) -> None:
         rv, _active = self._run("reset", self.deadlines.connect, scard.SCardReconnect,
@@ -315,10 +345,7 @@ class PcscTransport(Transport):
             if rv != scard.SCARD_W_RESET_CARD:
                 break
             # another program's block ended with a reset while we waited: acknowledge, retry
-            rv, _active = self._run("reconnect", self.deadlines.connect, scard.SCardReconnect,
-                                    self._opened.card, scard.SCARD_SHARE_SHARED, _PROTOCOLS,
-                                    scard.SCARD_LEAVE_CARD)
-            _check(rv, "reconnect")
+            self._acknowledge_reset()
         _check(rv, "begin transaction")
 
     def end_exclusive(self, reset: bool = True) -> None:
@@ -345,12 +372,14 @@ class PcscTransport(Transport):
 
         Only when no APDU went to the card since our last reset (a session that ended
         with an exclusive block, or sent nothing) is the card left as it is: resetting
-        it again would only disturb another program that has started using it.
+        it again would only disturb another program that has started using it. Nor is
+        a card that was pulled reset (see ``_release``).
         """
         if self._closed:
             return
         self._closed = True
-        disposition = scard.SCARD_LEAVE_CARD if self._fresh else scard.SCARD_RESET_CARD
+        leave = self._fresh or self._gone
+        disposition = scard.SCARD_LEAVE_CARD if leave else scard.SCARD_RESET_CARD
         call = self._worker.submit(_release, self._opened, disposition)
         self._worker.stop()
         if self._dead is None:
