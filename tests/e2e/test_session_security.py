@@ -7,6 +7,7 @@ off between sessions: whatever state the card keeps, it would find.
 
 import hashlib
 import select
+import signal
 import subprocess
 import sys
 import threading
@@ -22,7 +23,7 @@ from apdu.profile import ATR
 from apdu.transport import Deadlines, Protocol
 from simulators.vpcd import CONTROL_SILENCE
 from tests.apdu.activated import PIN2, activate_signature
-from tests.conftest import KNOWN_PINS
+from tests.conftest import KNOWN_PINS, REPO
 from tests.e2e.conftest import wait_for_card
 
 pytestmark = pytest.mark.slow
@@ -264,4 +265,46 @@ def test_many_sessions_in_parallel_threads_each_reset_cleanly(peer):
     for thread in threads:
         thread.join(60)
     assert errors == []
+    assert peer.sw(SELECT) == 0x9000 and peer.sw(ASK_PIN1) == 0x63C3
+
+
+
+HOLDER = """
+import sys, time
+from apdu.pcsc import open_card
+from apdu.pins import PinRef
+with open_card(0) as card:
+    if sys.argv[1] == "exclusive":
+        card.transport.begin_exclusive()  # held until the process ends
+    card.verify_pin(PinRef.PIN1, sys.argv[2])
+    print("verified", flush=True)
+    time.sleep(60)
+"""
+
+
+def hold(where: str) -> subprocess.Popen[str]:
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, where, KNOWN_PINS.pin1], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "verified"
+    return holder
+
+
+def test_an_interrupted_session_leaves_nothing_verified(peer):
+    holder = hold("shared")
+    assert peer.sw(SELECT) == 0x9000 and peer.sw(ASK_PIN1) == 0x9000  # meanwhile: shared
+    holder.send_signal(signal.SIGINT)  # KeyboardInterrupt: the with block closes the card
+    assert holder.wait(10) != 0
+    assert peer.sw(SELECT) == 0x9000 and peer.sw(ASK_PIN1) == 0x63C3
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_a_process_killed_inside_an_exclusive_block_leaves_nothing_verified(peer, how):
+    holder = hold("exclusive")
+    peer.send(f"tx {ASK_PIN1}")
+    assert peer.answer(0.5) is None  # held out while the holder lives
+    holder.send_signal(how)  # no Python runs: pcscd resets the card of a dying lock holder
+    holder.wait(10)
+    assert peer.answer(10) == W_RESET_CARD
+    peer.send("reconnect")
+    assert peer.answer(10) == OK
     assert peer.sw(SELECT) == 0x9000 and peer.sw(ASK_PIN1) == 0x63C3
