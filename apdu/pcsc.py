@@ -300,10 +300,14 @@ class PcscTransport(Transport):
         self._fresh = False
         rv, response = self._run("transmit", deadline, scard.SCardTransmit,
                                  self._opened.card, self._pci, list(command))
-        if rv == scard.SCARD_W_RESET_CARD:
-            # Another program's session ended resetting the card. pcscd sent nothing:
-            # acknowledge and send the command to the fresh card. Whatever this session
+        for _attempt in range(3):
+            # Another program's session ended resetting the card; pcscd sent nothing.
+            # Acknowledge and send the command to the fresh card: whatever this session
             # had verified is gone, so a command that needs it fails as unverified.
+            # (Right after such a reset pcscd may still be negotiating the protocol.)
+            if rv != scard.SCARD_W_RESET_CARD and not (
+                    rv == scard.SCARD_E_PROTO_MISMATCH and self.foreign_resets):
+                break
             self._acknowledge_reset()
             rv, response = self._run("transmit", deadline, scard.SCardTransmit,
                                      self._opened.card, self._pci, list(command))
