@@ -47,6 +47,7 @@ _REMOVED = {
     scard.SCARD_E_NOT_TRANSACTED,
     scard.SCARD_W_UNRESPONSIVE_CARD,
 }
+_GONE = {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD}
 _NO_SERVICE = {scard.SCARD_E_NO_SERVICE, scard.SCARD_E_SERVICE_STOPPED}
 _PROTOCOLS = scard.SCARD_PROTOCOL_T1 | scard.SCARD_PROTOCOL_T0
 _CARD_PRESENT = 0x0004  # SCardStatus state bit SCARD_PRESENT (pcsclite.h; pyscard lacks it)
@@ -247,6 +248,7 @@ class PcscTransport(Transport):
         self._fresh = True  # no APDU of ours since connecting or our last reset
         self.foreign_resets = 0  # resets by other programs acknowledged in this session
         self._gone = False  # the card was pulled under us
+        self._stuck = False  # a call outlived its deadline and still holds the thread
         call = self._worker.submit(_open, reader)
         try:
             finished = call.done.acquire(timeout=self.deadlines.connect)
@@ -284,6 +286,7 @@ class PcscTransport(Transport):
         try:
             return self._worker.call(fn, *args, timeout=timeout)
         except _Expired:
+            self._stuck = True
             self._give_up(lambda: CardTimeoutError(operation, timeout))
             raise CardTimeoutError(operation, timeout) from None
         except (KeyboardInterrupt, SystemExit):
@@ -311,7 +314,7 @@ class PcscTransport(Transport):
             self._acknowledge_reset()
             rv, response = self._run("transmit", deadline, scard.SCardTransmit,
                                      self._opened.card, self._pci, list(command))
-        if rv in _REMOVED or (rv == scard.SCARD_S_SUCCESS and len(response) < 2):
+        if rv in _GONE or (rv == scard.SCARD_S_SUCCESS and len(response) < 2):
             self._gone = True  # nothing to reset when closing
         _check(rv, "transmit")
         if len(response) < 2:
@@ -332,6 +335,8 @@ class PcscTransport(Transport):
         rv, _active = self._run("reset", self.deadlines.connect, scard.SCardReconnect,
                                 self._opened.card, scard.SCARD_SHARE_SHARED, _PROTOCOLS,
                                 scard.SCARD_RESET_CARD)
+        if rv in _GONE:
+            self._gone = True
         _check(rv, "reset")
         self._fresh = True
 
@@ -386,10 +391,10 @@ class PcscTransport(Transport):
         disposition = scard.SCARD_LEAVE_CARD if leave else scard.SCARD_RESET_CARD
         call = self._worker.submit(_release, self._opened, disposition)
         self._worker.stop()
-        if self._dead is None:
+        if not self._stuck:
             call.done.acquire(timeout=self.deadlines.release)
-        # if the connection is dead its thread is stuck in a call: the release runs
-        # when the card answers or is pulled, and pcscd resets the card then
+        # else the thread is stuck in a call past its deadline: the release runs when the
+        # card answers or is pulled; waiting here would only hang the caller
 
 
 def open_transport(reader: str | int | None = None,
