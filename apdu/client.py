@@ -1,6 +1,12 @@
 """The card client: typed calls in, typed results and errors out. It never prompts.
 
-Later features (PINs, fingerprints, signature keys) extend :class:`NidCard`.
+Later features (PINs, fingerprints, signature keys) extend :class:`NidCard`. It works
+over any :class:`~apdu.transport.Transport` and imports without pyscard: connecting
+through PC/SC is :func:`apdu.pcsc.open_card`.
+
+A session's verified state must not outlive it: :meth:`NidCard.close` drops every
+verification the session made and resets the card, and :meth:`NidCard.exclusive` holds
+the card for one secret-bearing operation and resets it before letting go.
 """
 
 from __future__ import annotations
@@ -8,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from cryptography import x509
 
@@ -20,7 +27,6 @@ from apdu.chip_auth import load_chip_key, verify_chip_answer
 from apdu.command import EXTENDED_MAX_NE, SHORT_MAX_NE, CommandApdu, ResponseApdu
 from apdu.constants import SW, Ins
 from apdu.errors import ApduError, CardError, ProfileError, TlvError, TransportError, error_for_sw
-from apdu.pcsc import PcscContext
 from apdu.pin_client import PinOperations
 from apdu.problems import Problem, ProblemKind, SodPart
 from apdu.processors import TransportProcessor, build_stack
@@ -40,6 +46,13 @@ from apdu.signature_client import SignatureOperations
 from apdu.transport import Transport
 
 MAX_FILE_SIZE = 65536
+# instructions after which a reference may be verified -> the VERIFY that drops it (P1 FF)
+_VERIFYING = {
+    Ins.VERIFY: Ins.VERIFY,
+    Ins.CHANGE_REFERENCE_DATA: Ins.VERIFY,
+    Ins.RESET_RETRY_COUNTER: Ins.VERIFY,
+    Ins.VERIFY + 1: Ins.VERIFY + 1,  # VERIFY with a finger
+}
 
 __all__ = ["CardContents", "CardFiles", "IdentityReading", "NidCard"]
 
@@ -54,14 +67,73 @@ class NidCard(PinOperations, BiometricOperations, SignatureOperations):
         self._stack = build_stack(transport, caps.extended_length)
         self._bottom = _find_bottom(self._stack)
         self._signature_environment = None
+        self._touched: set[tuple[int, int]] = set()  # (VERIFY INS, reference) to drop at the end
+        self._exclusive_depth = 0
+        self._closed = False
 
-    @classmethod
-    def connect(cls, reader: str | int | None = None) -> NidCard:
-        """Connect through PC/SC to the card in ``reader`` (name, index, or the first card)."""
-        return cls(PcscContext().connect(reader))
+    # -- session lifetime ------------------------------------------------------
+    @contextmanager
+    def exclusive(self) -> Iterator[NidCard]:
+        """Hold the card for this session alone while a secret is in play.
+
+        Inside the block no other program can exchange an APDU with the card (over
+        PC/SC theirs wait), so nothing gets between a VERIFY and the operation it
+        unlocks. Leaving the block, normally or by any exception, drops every
+        verification and warm-resets the card while still holding it: the security
+        status never outlives the block, and later commands start from a fresh card
+        (the application is selected again by each operation). Re-entrant: only the
+        outermost block holds and resets. May raise ``CardBusyError`` on entry.
+        """
+        if self._exclusive_depth:
+            self._exclusive_depth += 1
+            try:
+                yield self
+            finally:
+                self._exclusive_depth -= 1
+            return
+        self.transport.begin_exclusive()
+        self._exclusive_depth = 1
+        self._signature_environment = None  # the card may have been reset before: set it anew
+        try:
+            yield self
+        finally:
+            self._exclusive_depth = 0
+            try:
+                self.forget_verifications()
+            finally:
+                self.transport.end_exclusive(reset=True)
+                self._signature_environment = None
+
+    def forget_verifications(self) -> None:
+        """VERIFY with P1 FF for every reference this session may have verified.
+
+        The card's own way to drop a security status: a few short APDUs, and nothing
+        when the session verified nothing. Best effort, never raises; the reset that
+        ends a session or an exclusive block is what guarantees it.
+        """
+        touched, self._touched = sorted(self._touched), set()
+        if not touched or not self.transport.usable:
+            return
+        try:
+            self.send(CommandApdu(0x00, Ins.SELECT, 0x04, 0x0C, NID_AID), "SELECT NID")
+            for ins, reference in touched:
+                self.send(CommandApdu(0x00, ins, 0xFF, reference), "VERIFY (reset status)")
+        except CardError:
+            pass
 
     def close(self) -> None:
-        self.transport.close()
+        """End the session: drop its verifications, then disconnect resetting the card.
+
+        Idempotent and never raises, also after the card was pulled or a deadline
+        passed; use ``with`` so that it runs when the caller raises or is interrupted.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.forget_verifications()
+        finally:
+            self.transport.close()
 
     def __enter__(self) -> NidCard:
         return self
@@ -76,6 +148,9 @@ class NidCard(PinOperations, BiometricOperations, SignatureOperations):
 
     # -- plumbing ------------------------------------------------------------
     def send(self, command: CommandApdu, what: str) -> ResponseApdu:
+        if command.ins in _VERIFYING and command.p1 != 0xFF:
+            # anything that may leave a reference verified is dropped at the end
+            self._touched.add((_VERIFYING[command.ins], command.p2))
         return self._stack.send(command)
 
     def call(self, command: CommandApdu, what: str) -> bytes:

@@ -251,3 +251,25 @@ class DataGroupError(ProfileError):
         super().__init__(f"DG{int(group)}{where} is malformed" + (f": {detail}" if detail else ""))
         self.group = int(group)
         self.field = field
+
+
+class CardTimeoutError(TransportError):
+    """The card or the reader did not answer within ``deadline`` seconds.
+
+    ``operation`` names the PC/SC step that hung ("transmit", "connect", ...). The
+    connection is dead from then on: every later exchange fails at once; closing it
+    still works (the reset it asks for happens when the reader comes back).
+    """
+
+    def __init__(self, operation: str, deadline: float) -> None:
+        super().__init__(f"{operation}: no answer within {deadline:g} s")
+        self.operation = operation
+        self.deadline = deadline
+
+
+class CardBusyError(TransportError):
+    """Another program held the card exclusively for longer than ``deadline`` seconds."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(f"the card stayed in use by another program for {deadline:g} s")
+        self.deadline = deadline

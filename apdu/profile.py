@@ -122,14 +122,19 @@ class KeyRef(IntEnum):
 CHIP_AUTH_CHALLENGE_LENGTH = 32
 LDS_VERSION = b"0100"
 
-# ATR: T=1, historical bytes in compact-TLV: the AID, and card capabilities saying
-# selection by DF name / path / FID / short EF identifier, command chaining and
-# extended Lc/Le (ISO/IEC 7816-4 section 12.1.1.9).
-_HISTORICAL = bytes([0x80, 0x40 | len(NID_AID)]) + NID_AID + bytes([0x73, 0xB4, 0x01, 0xC0])
+# ATR (ISO/IEC 7816-3): T=1 only, with its usual interface bytes: TD1 = 81 (T=1, TD2
+# follows), TD2 = 31 (TA3 and TB3 follow, T=1), TA3 = FE (IFSC 254), TB3 = 45 (BWI 4,
+# CWI 5). Historical bytes in compact-TLV (ISO/IEC 7816-4 section 12.1.1): category 80,
+# the application identifier (compact header F7), and card capabilities (73) saying
+# selection by DF name / path / FID / short EF identifier, command chaining and extended
+# Lc/Le. TCK makes the XOR of T0..TCK zero.
+ATR_INTERFACE_BYTES = bytes([0x81, 0x31, 0xFE, 0x45])
+ATR_HISTORICAL_BYTES = (bytes([0x80, 0xF0 | len(NID_AID)]) + NID_AID
+                        + bytes([0x73, 0xB4, 0x01, 0xC0]))
 
 
 def _build_atr() -> bytes:
-    body = bytes([0x80 | len(_HISTORICAL), 0x80, 0x01]) + _HISTORICAL
+    body = bytes([0x80 | len(ATR_HISTORICAL_BYTES)]) + ATR_INTERFACE_BYTES + ATR_HISTORICAL_BYTES
     tck = 0
     for byte in body:
         tck ^= byte

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 from apdu.biometric_profile import FingerPosition, reference_for
-from apdu.client import NidCard
 from apdu.errors import FingerNotMatchedError
+from apdu.pcsc import open_card
 from bench.pcsc_setup import private_readers, swap
 from biometric.compact import MinutiaeOrder
 from biometric.matcher import match
@@ -53,7 +53,7 @@ def main() -> None:
     on_card, matched = [], 0
     with private_readers() as readers:
         swap(readers, 0, SimulatedChip(CardStore.open(path)))
-        with NidCard.connect(0) as card:
+        with open_card(0) as card:
             for probe in probes:
                 started = time.perf_counter()
                 try:

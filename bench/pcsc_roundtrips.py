@@ -17,8 +17,8 @@ from pathlib import Path
 
 from smartcard import scard
 
-from apdu.client import NidCard
 from apdu.command import CommandApdu
+from apdu.pcsc import open_card
 from apdu.profile import ATR, NID_AID
 from bench.pcsc_setup import private_readers, wait_present
 from simulators.card import CardStore, SimulatedChip
@@ -89,7 +89,7 @@ def main() -> None:
         ours = [select_rate("Virtual PCD 00 00", args.rounds) for _ in range(args.repeats)]
         echo = [select_rate("Virtual PCD 00 01", args.rounds) for _ in range(args.repeats)]
         times, counts = [], set()
-        with NidCard.connect(0) as card:
+        with open_card(0) as card:
             for _ in range(args.reads):
                 before = card.apdu_count
                 started = time.perf_counter()

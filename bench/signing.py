@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from apdu.client import NidCard
+from apdu.pcsc import open_card
 from apdu.pins import PinRef
 from apdu.profile import SignatureAlgorithmRef
 from bench.pcsc_setup import private_readers, swap
@@ -55,7 +55,7 @@ def main() -> None:
                 path = work / f"card-{algorithm.name}-{run}.json"
                 path.write_text(image.to_json(), encoding="utf-8")
                 swap(readers, 0, SimulatedChip(CardStore.open(path)))
-                with NidCard.connect(0) as card:
+                with open_card(0) as card:
                     card.verify_pin(PinRef.PIN1, PINS.pin1)
                     card.activate_card()
                     started = time.perf_counter()
@@ -65,7 +65,7 @@ def main() -> None:
                     activation.run(PINS.pin1, PIN2)
                     activations.append(time.perf_counter() - started)
             swap(readers, 0, SimulatedChip(CardStore.open(path)))
-            with NidCard.connect(0) as card:
+            with open_card(0) as card:
                 card.verify_pin(PinRef.PIN2, PIN2)
                 signer = CardDigestSigner(card)
                 started = time.perf_counter()

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from apdu.atomic import write_private
 from apdu.security_object import (
     LDS_SECURITY_OBJECT_OID,
     SOD_VERSION,
@@ -137,9 +138,8 @@ class IssuerPki:
         (directory / CSCA_FILE).write_bytes(self.csca.public_bytes(pem))
         (directory / DS_FILE).write_bytes(self.ds.public_bytes(pem))
         for name, key in ((CSCA_KEY_FILE, self.csca_key), (DS_KEY_FILE, self.ds_key)):
-            path = directory / name
-            path.write_bytes(key.private_bytes(pem, key_format, plain))
-            path.chmod(0o600)
+            # created 0600: a key written first and chmod'ed after is readable in between
+            write_private(directory / name, key.private_bytes(pem, key_format, plain))
 
     @classmethod
     def load(cls, directory: Path) -> IssuerPki:

@@ -117,11 +117,17 @@ def _limit_descriptors() -> None:
 
 @dataclass
 class PcscdProcess:
-    """A pcscd we started; ``stop()`` ends it and cleans its files."""
+    """A pcscd we started; ``stop()`` ends it and removes the files it made.
+
+    ``work_dir`` is the temporary directory made for the reader configuration and the
+    log when the caller gave no place for them; it goes with ``stop()``, except when
+    pcscd failed to start (its log is what the error points to).
+    """
 
     process: subprocess.Popen[bytes]
     conf_dir: Path
     log_path: Path
+    work_dir: Path | None = None
 
     @classmethod
     def start(cls, conf_dir: Path | None = None, log_path: Path | None = None,
@@ -132,9 +138,12 @@ class PcscdProcess:
             raise PcscdError("the vpcd driver is not installed (apt-get install vsmartcard-vpcd)")
         if pcscd_running():
             raise PcscdError("a pcscd is already running on /run/pcscd/pcscd.comm")
-        work = Path(tempfile.mkdtemp(prefix="nidkiosk-pcscd-"))
-        conf_dir = write_reader_conf(conf_dir or work / "reader.conf.d")
-        log_path = log_path or work / "pcscd.log"
+        work = None
+        if conf_dir is None or log_path is None:
+            work = Path(tempfile.mkdtemp(prefix="nidkiosk-pcscd-"))
+            conf_dir = conf_dir or work / "reader.conf.d"
+            log_path = log_path or work / "pcscd.log"
+        conf_dir = write_reader_conf(conf_dir)
         log = open(log_path, "ab")  # noqa: SIM115 - handed to the child
         process = subprocess.Popen(
             ["pcscd", "--foreground", "--info", "--config", str(conf_dir)],
@@ -142,7 +151,7 @@ class PcscdProcess:
             preexec_fn=_limit_descriptors,
         )
         log.close()
-        daemon = cls(process, conf_dir, log_path)
+        daemon = cls(process, conf_dir, log_path, work)
         daemon._wait_ready(timeout)
         return daemon
 
@@ -154,14 +163,14 @@ class PcscdProcess:
             if pcscd_running():
                 return
             time.sleep(0.02)
-        self.stop()
+        self._terminate()
         raise PcscdError(f"pcscd did not come up within {timeout} s; see {self.log_path}")
 
     @property
     def pid(self) -> int:
         return self.process.pid
 
-    def stop(self) -> None:
+    def _terminate(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
@@ -169,3 +178,9 @@ class PcscdProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+
+    def stop(self) -> None:
+        self._terminate()
+        if self.work_dir is not None:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+            self.work_dir = None

@@ -2,8 +2,10 @@
 
 Another process inserts and removes cards through a Unix socket that speaks one
 JSON object per line: ``{"op": "insert", "reader": 0, "image": PATH}``,
-``{"op": "remove", "reader": 0}``, ``{"op": "status"}``. Each gets one JSON line
-back with ``"ok"`` and either the result or an ``"error"`` in words.
+``{"op": "remove", "reader": 0}``, ``{"op": "status"}``, and the fault
+``{"op": "freeze", "reader": 0}`` (the card stops answering commands) and its end
+``{"op": "thaw", "reader": 0}``. Each gets one JSON line back with ``"ok"`` and
+either the result or an ``"error"`` in words.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ class CardSimulator:
                 return {"ok": True}
             if op == "remove":
                 self.remove(reader)
+                return {"ok": True}
+            if op == "freeze":
+                self.readers[reader].freeze()
+                return {"ok": True}
+            if op == "thaw":
+                self.readers[reader].thaw()
                 return {"ok": True}
             if op == "status":
                 return {"ok": True, "readers": self.status()}

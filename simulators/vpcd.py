@@ -1,8 +1,19 @@
 """The bridge from a simulated chip into the ``vsmartcard-vpcd`` reader of a real pcscd.
 
 vpcd (server mode) listens on TCP port 35963 + slot; a card "inserts" by connecting
-and "removes" by closing. Framing: 2-byte big-endian length, then the payload; a
-1-byte payload is control (00 power off, 01 power on, 02 reset, 04 ATR request).
+and "removes" by closing. Framing: 2-byte big-endian length, then the payload. vpcd
+sends control codes as 1-byte payloads (00 power off, 01 power on, 02 reset, 04 ATR
+request, which alone wants an answer), and a command APDU as its bytes, so a 1-byte
+APDU looks exactly like a control code (``vicc_transmit`` in vsmartcard's vpcd.c).
+
+What follows tells them apart. After an APDU vpcd sends nothing until it has the
+answer (it holds its I/O lock, and pcscd's presence poll waits on it); after power on
+or reset it asks for the ATR at once (same driver call); after power off pcscd's poll
+asks for it within 0.4 s. So a 00, 01 or 02 takes effect at once (each only drops
+volatile state, harmless if it was an APDU), and if vpcd then stays silent for
+``CONTROL_SILENCE`` seconds it was an APDU: the chip answers it (6700). Any other
+1-byte payload is an APDU. A 1-byte APDU 04 cannot be told from an ATR request: it
+gets the ATR. No client can leave vpcd waiting for an answer that never comes.
 
 Speed comes from how the socket is used: vpcd does not set TCP_NODELAY, so when a
 frame leaves it in two segments its second half waits for our ACK, which Linux
@@ -26,6 +37,9 @@ logger = logging.getLogger("nidkiosk.sim.vpcd")
 
 VPCD_BASE_PORT = 35963
 CTRL_OFF, CTRL_ON, CTRL_RESET, CTRL_ATR = 0x00, 0x01, 0x02, 0x04
+UNANSWERED_CONTROLS = (CTRL_OFF, CTRL_ON, CTRL_RESET)
+# silence after 00/01/02 that proves it was an APDU: 5x pcscd's poll period
+CONTROL_SILENCE = 2.0
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 
 
@@ -37,8 +51,18 @@ class _FrameReader:
         self.buffer = bytearray()
         self.quickack = quickack and _QUICKACK is not None
 
-    def _fill(self) -> bool:
-        chunk = self.sock.recv(65538)
+    def _fill(self, deadline: float | None) -> bool:
+        if deadline is None:
+            chunk = self.sock.recv(65538)
+        else:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            self.sock.settimeout(remaining)
+            try:
+                chunk = self.sock.recv(65538)
+            finally:
+                self.sock.settimeout(None)
         if self.quickack and _QUICKACK is not None:
             self.sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
         if not chunk:
@@ -46,17 +70,19 @@ class _FrameReader:
         self.buffer += chunk
         return True
 
-    def frame(self) -> bytes | None:
-        while len(self.buffer) < 2:
-            if not self._fill():
+    def frame(self, timeout: float | None = None) -> bytes | None:
+        """The next payload, None when vpcd closed; ``TimeoutError`` after ``timeout`` s
+        without a whole frame (a partial one stays buffered)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            if len(self.buffer) >= 2:
+                (length,) = struct.unpack_from(">H", self.buffer)
+                if len(self.buffer) >= 2 + length:
+                    payload = bytes(self.buffer[2 : 2 + length])
+                    del self.buffer[: 2 + length]
+                    return payload
+            if not self._fill(deadline):
                 return None
-        (length,) = struct.unpack_from(">H", self.buffer)
-        while len(self.buffer) < 2 + length:
-            if not self._fill():
-                return None
-        payload = bytes(self.buffer[2 : 2 + length])
-        del self.buffer[: 2 + length]
-        return payload
 
 
 @dataclass
@@ -66,20 +92,25 @@ class SlotStatus:
     connected: bool
     label: str
     commands: int
+    frozen: bool = False  # the "card stops answering" fault is on
 
 
 class VpcdSlot:
     """One virtual reader slot: holds at most one chip and keeps it plugged in."""
 
-    def __init__(self, port: int, host: str = "127.0.0.1", quickack: bool = True) -> None:
+    def __init__(self, port: int, host: str = "127.0.0.1", quickack: bool = True,
+                 control_silence: float = CONTROL_SILENCE) -> None:
         self.port = port
         self.host = host
         self.quickack = quickack  # off only to measure what it is worth
+        self.control_silence = control_silence
         self._chip: SimulatedChip | None = None
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = False
+        self._thawed = threading.Event()  # cleared by freeze(): commands get no answer
+        self._thawed.set()
         self.connected = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"vpcd-{port}", daemon=True)
         self._thread.start()
@@ -109,6 +140,14 @@ class VpcdSlot:
         while self.connected.is_set() and time.monotonic() < deadline:
             time.sleep(0.005)
 
+    def freeze(self) -> None:
+        """Fault: the card stops answering. The next command is held unanswered until
+        ``thaw`` (then answered) or until the card is pulled."""
+        self._thawed.clear()
+
+    def thaw(self) -> None:
+        self._thawed.set()
+
     def stop(self) -> None:
         self._stopping = True
         self.remove()
@@ -120,6 +159,7 @@ class VpcdSlot:
         return SlotStatus(
             self.port, chip is not None, self.connected.is_set(),
             chip.image.label if chip else "", chip.commands if chip else 0,
+            not self._thawed.is_set(),
         )
 
     def _run(self) -> None:
@@ -153,42 +193,57 @@ class VpcdSlot:
 
     def _serve(self, sock: socket.socket, chip: SimulatedChip) -> None:
         reader = _FrameReader(sock, self.quickack)
+        ambiguous: bytes | None = None  # a 00/01/02 that may yet prove to be an APDU
         while True:
             try:
-                payload = reader.frame()
+                payload = reader.frame(self.control_silence if ambiguous is not None else None)
+            except TimeoutError:
+                command, ambiguous = ambiguous or b"", None  # vpcd waits: it was an APDU
+                answer = self._answer(chip, command)
             except OSError:
                 return
-            if payload is None:
-                return
-            if len(payload) == 1:
-                answer = self._control(chip, payload[0])
-                if answer is None:
-                    continue
             else:
-                try:
-                    answer = chip.process(payload)
-                except PowerLoss:
-                    logger.info("power cut injected on port %d: card drops out", self.port)
-                    with self._lock:
-                        if self._chip is chip:
-                            self._chip = None
+                if payload is None:
                     return
+                ambiguous = None
+                if len(payload) == 1 and payload[0] in UNANSWERED_CONTROLS:
+                    self._control(chip, payload[0])
+                    ambiguous = payload
+                    continue
+                if payload == bytes([CTRL_ATR]):
+                    answer = chip.atr
+                else:
+                    answer = self._answer(chip, payload)
+            if answer is None:
+                return
             try:
                 sock.sendall(struct.pack(">H", len(answer)) + answer)
             except OSError:
                 return
 
+    def _answer(self, chip: SimulatedChip, command: bytes) -> bytes | None:
+        """The chip's response; None when the card dropped out (power cut, pulled)."""
+        if not self._thawed.is_set():  # frozen: answer nothing until thawed or pulled
+            while not self._thawed.wait(0.05):
+                if self._chip is not chip or self._stopping:
+                    return None
+        try:
+            return chip.process(command)
+        except PowerLoss:
+            logger.info("power cut injected on port %d: card drops out", self.port)
+            with self._lock:
+                if self._chip is chip:
+                    self._chip = None
+            return None
+
     @staticmethod
-    def _control(chip: SimulatedChip, code: int) -> bytes | None:
-        if code == CTRL_ATR:
-            return chip.atr
+    def _control(chip: SimulatedChip, code: int) -> None:
         if code == CTRL_ON:
             chip.power_on()
         elif code == CTRL_RESET:
             chip.reset()
         elif code == CTRL_OFF:
             chip.power_off()
-        return None
 
 
 class VirtualReaders:

@@ -64,11 +64,9 @@ def card_opener(args: argparse.Namespace) -> Callable[[], NidCard]:
     reader = getattr(args, "reader", None)
 
     def open_card() -> NidCard:
-        try:
-            from apdu.pcsc import connect  # type: ignore[attr-defined]
-        except ImportError:  # until the PC/SC module offers it
-            return NidCard.connect(reader)
-        return connect(reader)  # type: ignore[no-any-return]
+        from apdu.pcsc import open_card as pcsc_open  # pyscard only where PC/SC is used
+
+        return pcsc_open(reader)
 
     return open_card
 

@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 from apdu.client import NidCard
 from apdu.errors import (
     BiometricBlockedError,
+    CardBusyError,
     CardError,
     CardRemovedError,
+    CardTimeoutError,
     FingerNotMatchedError,
     NoCardError,
     PcscServiceError,
@@ -51,6 +53,10 @@ def outcome_for_card_error(error: BaseException) -> Outcome | None:
         return Outcome(Ending.CARD_REMOVED, detail=error)
     if isinstance(error, PcscServiceError | ReaderNotFoundError):
         return Outcome(Ending.READER_UNAVAILABLE, detail=error)
+    if isinstance(error, CardBusyError):
+        return Outcome(Ending.CARD_BUSY, detail=error)
+    if isinstance(error, CardTimeoutError):
+        return Outcome(Ending.CARD_NOT_ANSWERING, detail=error)
     if isinstance(error, WrongPinError):
         return Outcome(Ending.WRONG_SECRET, ref=error.reference, tries_left=error.tries_left)
     if isinstance(error, PinServicesGoneError):
@@ -72,12 +78,6 @@ def outcome_for_card_error(error: BaseException) -> Outcome | None:
 
         return outcome_for_biometric_error(error)
     return None
-
-
-def exclusive(card: NidCard) -> contextlib.AbstractContextManager[object]:
-    """The card held for this program alone (a PC/SC transaction)."""
-    hold = getattr(card, "exclusive", None)  # until the transports all offer it
-    return hold() if hold is not None else contextlib.nullcontext()
 
 
 class CardFlow(Flow):
@@ -108,7 +108,7 @@ class CardFlow(Flow):
     def _hold_exclusively(self, card: NidCard) -> None:
         """From now until the flow ends no other program reaches the card (call in a job)."""
         if not self._held:
-            self._hold.enter_context(exclusive(card))
+            self._hold.enter_context(card.exclusive())
             self._held = True
 
     def outcome_for_error(self, error: BaseException) -> Outcome:

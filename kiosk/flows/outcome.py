@@ -15,6 +15,8 @@ class Ending(Enum):
     CARD_REMOVED = "card-removed"
     NO_CARD = "no-card"
     READER_UNAVAILABLE = "reader-unavailable"  # pcscd or the reader is gone
+    CARD_BUSY = "card-busy"  # another program holds the card: try again in a moment
+    CARD_NOT_ANSWERING = "card-not-answering"  # the card stopped answering: reinsert it
     CARD_ERROR = "card-error"  # the card answered something the profile does not allow
     NOT_GENUINE = "not-genuine"  # detail: the AuthenticityReport
     WRONG_SECRET = "wrong-secret"  # ref + tries_left (a face allowed no more attempts)

@@ -5,13 +5,13 @@ import subprocess
 import pytest
 
 from apdu.biometric_profile import BIO_MAX_TRIES
-from apdu.client import NidCard
 from apdu.errors import (
     BiometricBlockedError,
     FingerNotMatchedError,
     NotVerifiedError,
     WrongPinError,
 )
+from apdu.pcsc import open_card
 from apdu.pins import PinRef
 from biometric.capture import capture_template
 from biometric.compact import MinutiaeOrder
@@ -35,7 +35,7 @@ def holder_card(reader0, cards):
     chip = cards.chip(SEED, fingers=True)
     reader0.readers[0].insert(chip)
     wait_for_card(0)
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         yield card
 
 

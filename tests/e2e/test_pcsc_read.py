@@ -8,11 +8,10 @@ import time
 import pytest
 
 from apdu.authenticity import Verdict
-from apdu.client import NidCard
 from apdu.command import CommandApdu
 from apdu.errors import CardRemovedError, NoCardError, TransportError
 from apdu.events import CardEventKind, CardMonitor
-from apdu.pcsc import list_readers
+from apdu.pcsc import list_readers, open_card
 from simulators.forgery import Forgery, forge
 from tests.conftest import NIDKIOSK, REPO
 from tests.e2e.conftest import wait_for_card
@@ -33,7 +32,7 @@ def test_pcsc_scan_sees_the_card(reader0, cards):
 
 def test_read_genuine_card_through_pcscd(reader0, cards, issuer):
     insert(reader0, 0, cards.chip(22))
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         reading = card.read_identity([issuer.csca])
         assert card.transport.info.protocol.value == "T=1"
     assert reading.authenticity.verdict is Verdict.GENUINE
@@ -45,7 +44,7 @@ def test_two_readers_two_cards(reader0, cards, issuer):
     insert(reader0, 1, cards.chip(24))
     names = []
     for index in (0, 1):
-        with NidCard.connect(index) as card:
+        with open_card(index) as card:
             names.append(card.read_identity([issuer.csca], photo=False).contents.identity)
     assert names[0].national_code != names[1].national_code
     assert all(present for _name, present in list_readers())
@@ -72,7 +71,7 @@ def test_insert_and_remove_events(reader0, cards):
 
 def test_card_pulled_mid_session_gives_a_clear_error(reader0, cards, issuer):
     insert(reader0, 0, cards.chip(26))
-    card = NidCard.connect(0)
+    card = open_card(0)
     card.select_application()
     reader0.remove(0)
     wait_for_card(0, present=False)
@@ -81,13 +80,13 @@ def test_card_pulled_mid_session_gives_a_clear_error(reader0, cards, issuer):
     assert isinstance(info.value, (CardRemovedError, NoCardError))
     card.close()
     with pytest.raises(NoCardError):
-        NidCard.connect(0)
+        open_card(0)
 
 
 def test_verified_state_does_not_survive_a_reset(reader0, cards):
     chip = cards.chip(27)
     insert(reader0, 0, chip)
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         card.select_application()
         chip.session.verified.add("probe")
         card.transport.reset()

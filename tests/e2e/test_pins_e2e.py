@@ -9,7 +9,6 @@ import time
 
 import pytest
 
-from apdu.client import NidCard
 from apdu.errors import (
     CardRemovedError,
     ConditionsNotSatisfiedError,
@@ -20,6 +19,7 @@ from apdu.errors import (
     TransportError,
     WrongPinError,
 )
+from apdu.pcsc import open_card
 from apdu.pins import PinRef, PinState
 from apdu.trace import TRAFFIC
 from simulators.card import CardStore, PowerLoss, SimulatedChip
@@ -39,7 +39,7 @@ def insert(sim, chip, slot=0):
 
 def test_status_verify_down_to_blocked_and_unblock(reader0, cards):
     insert(reader0, cards.chip(70))
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         status = card.pin_status()
         assert status[PinRef.PIN1].tries_left == 3 and status[PinRef.PUK].tries_left == 10
         assert status[PinRef.PIN2].state is PinState.NOT_SET
@@ -63,7 +63,7 @@ def test_status_verify_down_to_blocked_and_unblock(reader0, cards):
 
 def test_puk_down_to_used_up(reader0, cards):
     insert(reader0, cards.chip(71))
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         for left in range(9, 0, -1):
             with pytest.raises(WrongPinError) as wrong:
                 card.unblock_pin(PinRef.PIN1, "00000000", NEW1)
@@ -80,7 +80,7 @@ def test_puk_down_to_used_up(reader0, cards):
 
 def test_pin2_before_signature_activation(reader0, cards):
     insert(reader0, cards.chip(72))
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         for call in (lambda: card.verify_pin(PinRef.PIN2, "123987"),
                      lambda: card.change_pin(PinRef.PIN2, "123987", "456321"),
                      lambda: card.unblock_pin(PinRef.PIN2, PUK, "456321")):
@@ -102,14 +102,14 @@ def test_card_pulled_in_the_middle_of_a_change(reader0, cards):
             raise PowerLoss(label)  # the bridge drops the card: the holder pulled it
 
     chip.store.fault_hook = pull_after_spend
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         with pytest.raises(TransportError) as pulled:
             card.change_pin(PinRef.PIN1, PIN1, NEW1)
         assert isinstance(pulled.value, (CardRemovedError, NoCardError))
         assert "removed" in str(pulled.value) or "no card" in str(pulled.value)
     wait_for_card(0, present=False)
     insert(reader0, SimulatedChip(CardStore.open(path)))
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         status = card.pin_status()[PinRef.PIN1]
         assert status.tries_left == 2  # the spent try stayed spent
         card.verify_pin(PinRef.PIN1, PIN1)  # and the PIN is still the old one
@@ -201,7 +201,7 @@ def test_no_pin_or_puk_in_anything_written(reader0, cards, pcscd, caplog):
     insert(reader0, cards.chip(77))
     with caplog.at_level(TRAFFIC):
         logging.getLogger("nidkiosk.apdu").setLevel(TRAFFIC)
-        with NidCard.connect(0) as card:
+        with open_card(0) as card:
             card.pin_status()
             card.verify_pin(PinRef.PIN1, PIN1)
             for call in (lambda: card.verify_pin(PinRef.PIN1, "111222"),

@@ -5,9 +5,9 @@ import subprocess
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from apdu.client import NidCard
 from apdu.command import CommandApdu
 from apdu.constants import Ins
+from apdu.pcsc import open_card
 from apdu.pins import PinRef
 from apdu.profile import SignatureKeyState
 from signing.activation import ActivationError, ActivationProblem, SignatureActivation, Step
@@ -33,7 +33,7 @@ def delivered(reader0, cards, seed):
     chip = SimulatedChip(CardStore.open(path))
     reader0.readers[0].insert(chip)
     wait_for_card(0)
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         card.verify_pin(PinRef.PIN1, KNOWN_PINS.pin1)
         card.activate_card()
     return path, chip
@@ -61,7 +61,7 @@ def ca(tmp_path):
 
 def test_openssl_accepts_request_certificate_and_signature(reader0, cards, issuer, ca, tmp_path):
     delivered(reader0, cards, 100)
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         result = activation(card, ca, tmp_path / "journal", issuer).run(KNOWN_PINS.pin1, PIN2)
         identity = card.read_contents(photo=False).identity
         signer = CardDigestSigner(card)
@@ -142,13 +142,13 @@ def test_card_pulled_at_each_step_then_resumed(reader0, cards, issuer, ca, tmp_p
 
     chip.command_hook = pull
     journal = tmp_path / "journal"
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         with pytest.raises(ActivationError) as stopped:
             activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
     assert stopped.value.step is step and stopped.value.resumable
     assert stopped.value.problem is ActivationProblem.CARD_REMOVED
     reinsert(reader0, path)
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         state = card.signature_status().state
         expected = SignatureKeyState.NONE if step in (Step.VERIFY_HOLDER, Step.GENERATE_KEY) \
             else SignatureKeyState.GENERATED
@@ -165,7 +165,7 @@ def test_card_pulled_at_each_step_then_resumed(reader0, cards, issuer, ca, tmp_p
 def test_authority_unreachable_or_refusing(reader0, cards, issuer, ca, tmp_path, fault):
     delivered(reader0, cards, 103)
     journal = tmp_path / "journal"
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         ca.fail_next(fault)
         with pytest.raises(ActivationError) as stopped:
             activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
@@ -189,11 +189,11 @@ def test_certificate_issued_but_not_written_is_not_issued_twice(reader0, cards, 
     chip.command_hook = lambda c: (_ for _ in ()).throw(PowerLoss("pulled")) \
         if c.ins == Ins.PUT_DATA else None
     journal = tmp_path / "journal"
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         with pytest.raises(ActivationError):
             activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
     reinsert(reader0, path)
-    with NidCard.connect(0) as card:
+    with open_card(0) as card:
         ca.fail_next(Fault.UNAVAILABLE)  # would fail if a second issue were attempted
         result = activation(card, ca, journal, issuer).run(KNOWN_PINS.pin1, PIN2)
         assert result.resumed and card.signature_status().active
