@@ -8,6 +8,7 @@ and openssl, DER for an HTTP server at the URLs the certificates name.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from kiosk import paths
@@ -15,6 +16,7 @@ from kiosk.cli.common import EXIT_OK, UsageError, words
 from signing.ca import LocalCertificateAuthority
 from signing.ca_publish import (
     REVOCATION_REASONS,
+    PublishedFiles,
     export_ca_certificate,
     parse_serial,
     publish_crl,
@@ -49,24 +51,23 @@ def _authority() -> LocalCertificateAuthority:
                          "first 'nidkiosk sign activate')") from exc
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _publish(publish: Callable[[LocalCertificateAuthority, Path], PublishedFiles],
+             args: argparse.Namespace, key: str) -> int:
     with _authority() as ca:
         try:
-            files = export_ca_certificate(ca, _out(args))
+            files = publish(ca, _out(args))
         except PublishError as exc:
             raise UsageError(f"cannot write {exc.path}") from exc
-    print(words().say("ca.exported", pem=files.pem, der=files.der))
+    print(words().say(key, pem=files.pem, der=files.der))
     return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    return _publish(export_ca_certificate, args, "ca.exported")
 
 
 def cmd_crl(args: argparse.Namespace) -> int:
-    with _authority() as ca:
-        try:
-            files = publish_crl(ca, _out(args))
-        except PublishError as exc:
-            raise UsageError(f"cannot write {exc.path}") from exc
-    print(words().say("ca.crl", pem=files.pem, der=files.der))
-    return EXIT_OK
+    return _publish(publish_crl, args, "ca.crl")
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:

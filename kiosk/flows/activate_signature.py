@@ -20,11 +20,11 @@ from apdu.profile import Lifecycle, SignatureAlgorithmRef, SignatureKeyState
 from kiosk.flows.base import Flow, Handler
 from kiosk.flows.card import CardFlow, CardOpener
 from kiosk.flows.events import Confirm, Event, NewPinEntered, PinEntered, Start
-from kiosk.flows.holder import holder_of
+from kiosk.flows.holder import survey_with_holder
 from kiosk.flows.outcome import Ending, Outcome
 from kiosk.flows.pin_entry import NewPinRequest, SecretPrompt
 from kiosk.flows.runner import Runner
-from kiosk.flows.situation import CardSituation, survey
+from kiosk.flows.situation import CardSituation
 from kiosk.pin_policy import Holder
 from signing.activation import ACTIVATION_FEE_TOMAN, ActivationResult, SignatureActivation
 from signing.activation_errors import ActivationError, ActivationProblem, Step
@@ -82,10 +82,7 @@ class SignatureActivationFlow(CardFlow):
         }
 
     def _look(self, _event: Event) -> None:
-        def work(card: NidCard) -> tuple[CardSituation, Holder]:
-            return survey(card), holder_of(card)
-
-        self._card_job(ActivationState.LOOKING, work, self._seen)
+        self._card_job(ActivationState.LOOKING, survey_with_holder, self._seen)
 
     def _seen(self, found: tuple[CardSituation, Holder]) -> None:
         situation, holder = found

@@ -18,11 +18,11 @@ from apdu.errors import PinServicesGoneError
 from kiosk.flows.base import Flow, Handler
 from kiosk.flows.card import CardFlow, CardOpener
 from kiosk.flows.events import Event, NewPinEntered, PinEntered, Start
-from kiosk.flows.holder import holder_of
+from kiosk.flows.holder import survey_with_holder
 from kiosk.flows.outcome import Ending, Outcome
 from kiosk.flows.pin_entry import NewPinRequest, SecretPrompt
 from kiosk.flows.runner import Runner
-from kiosk.flows.situation import CardSituation, survey
+from kiosk.flows.situation import CardSituation
 from kiosk.pin_policy import Holder
 
 
@@ -65,10 +65,7 @@ class _SecretThenNewPin(CardFlow):
         }
 
     def _look(self, _event: Event) -> None:
-        def work(card: NidCard) -> tuple[CardSituation, Holder]:
-            return survey(card), holder_of(card)
-
-        self._card_job(PinChangeState.LOOKING, work, self._seen)
+        self._card_job(PinChangeState.LOOKING, survey_with_holder, self._seen)
 
     def _refusal(self, situation: CardSituation) -> Outcome | None:
         raise NotImplementedError

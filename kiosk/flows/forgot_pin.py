@@ -9,17 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import Enum, auto
 
-from apdu.client import NidCard
 from apdu.constants import PinRef, PinState
 from kiosk.flows.base import Flow, Handler
 from kiosk.flows.card import CardOpener
 from kiosk.flows.events import Event, NewPinEntered, Start
 from kiosk.flows.finger import FingerFlow, FingerSource
-from kiosk.flows.holder import holder_of
+from kiosk.flows.holder import survey_with_holder
 from kiosk.flows.outcome import Ending, Outcome
 from kiosk.flows.pin_entry import NewPinRequest
 from kiosk.flows.runner import Runner
-from kiosk.flows.situation import CardSituation, survey
+from kiosk.flows.situation import CardSituation
 from kiosk.pin_policy import Holder
 
 
@@ -54,10 +53,7 @@ class ForgotPinFlow(FingerFlow):
                 **self._finger_handlers()}
 
     def _look(self, _event: Event) -> None:
-        def work(card: NidCard) -> tuple[CardSituation, Holder]:
-            return survey(card), holder_of(card)
-
-        self._card_job(ForgotState.LOOKING, work, self._seen)
+        self._card_job(ForgotState.LOOKING, survey_with_holder, self._seen)
 
     def _seen(self, found: tuple[CardSituation, Holder]) -> None:
         situation, holder = found

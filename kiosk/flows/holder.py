@@ -10,7 +10,14 @@ from apdu import datagroups
 from apdu.client import NidCard
 from apdu.errors import CardError
 from apdu.profile import DATA_GROUP_FILES, DataGroup
+from kiosk.flows.situation import CardSituation, survey
 from kiosk.pin_policy import Holder
+
+
+def survey_with_holder(card: NidCard) -> tuple[CardSituation, Holder]:
+    """What the card allows now, and what the PIN policy needs: the first look of the
+    flows that will ask for a new PIN."""
+    return survey(card), holder_of(card)
 
 
 def holder_of(card: NidCard) -> Holder:
