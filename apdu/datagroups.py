@@ -75,6 +75,8 @@ def encode_identity(identity: Identity) -> bytes:
         for tag, attr in _DATE_FIELDS
     ]
     children.append(tlv.build(Tag.GENDER, identity.gender.value.encode()))
+    if identity.mother_name:
+        children.append(tlv.build(Tag.MOTHER_NAME, identity.mother_name.encode()))
     return tlv.build(_template(DataGroup.IDENTITY), children).encode()
 
 
@@ -95,6 +97,8 @@ def decode_identity(raw: bytes) -> Identity:
         fields["gender"] = Gender(_text(children, Tag.GENDER, group, "gender"))
     except ValueError as exc:
         raise DataGroupError(group, "gender", str(exc)) from exc
+    if tlv.find(children, Tag.MOTHER_NAME) is not None:
+        fields["mother_name"] = _text(children, Tag.MOTHER_NAME, group, "mother_name")
     return Identity(**fields)  # type: ignore[arg-type]
 
 

@@ -60,6 +60,7 @@ class Tag(IntEnum):
     BIRTH_CERTIFICATE_NUMBER = 0x5F06
     BIRTH_CERTIFICATE_SERIAL = 0x5F07
     CARD_SERIAL = 0x5F08
+    MOTHER_NAME = 0x5F0A  # optional: absent on cards personalized before it was kept
     ISSUE_DATE = 0x5F25  # ISO 7816-6 application effective date
     EXPIRY_DATE = 0x5F24  # ISO 7816-6 application expiration date
     BIRTH_DATE = 0x5F2B  # ISO 7816-6 date of birth

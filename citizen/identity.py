@@ -55,6 +55,7 @@ class Identity:
     card_serial: str
     issue_date: jdatetime.date
     expiry_date: jdatetime.date
+    mother_name: str = ""  # on the birth certificate; cards issued before it was kept: ""
 
 
 @dataclass(frozen=True)

@@ -249,6 +249,8 @@ def generate_persona(
         card_serial=card_serial,
         issue_date=issue_date,
         expiry_date=_add_years(issue_date, CARD_VALIDITY_YEARS),
+        # its own stream, so every persona made before mothers were kept stays as it was
+        mother_name=random.Random(f"{seed}:mother").choice(_FEMALE_NAMES),
     )
     address = Address(postal_code=_postal_code(rng, home), address=_address_text(rng, home))
     return Persona(seed=seed, identity=identity, address=address,

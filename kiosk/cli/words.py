@@ -180,6 +180,7 @@ CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
     "label.given_name": ("Given name", "نام"),
     "label.surname": ("Surname", "نام خانوادگی"),
     "label.father_name": ("Father's name", "نام پدر"),
+    "label.mother_name": ("Mother's name", "نام مادر"),
     "label.national_code": ("National code", "کد ملی"),
     "label.birth_date": ("Birth date", "تاریخ تولد"),
     "label.gender": ("Gender", "جنسیت"),
