@@ -109,7 +109,8 @@ def reading_as_json(reading: IdentityReading, seconds: float) -> dict[str, Any]:
         "identity": {
             "given_name": who.given_name, "surname": who.surname,
             "father_name": who.father_name, "mother_name": who.mother_name or None,
-            "national_code": who.national_code, "birth_date": _day(who.birth_date), "gender": who.gender.name.lower(),
+            "national_code": who.national_code, "birth_date": _day(who.birth_date),
+            "gender": who.gender.name.lower(),
             "birth_certificate_number": who.birth_certificate_number,
             "birth_certificate_serial": who.birth_certificate_serial,
             "card_serial": who.card_serial, "issue_date": _day(who.issue_date),
