@@ -281,6 +281,31 @@ class FingerprintSensor:
         report(Feedback.GOOD)
         return self.upload_image(event)
 
+    def wait_for_lift(
+        self,
+        event: threading.Event | None = None,
+        on_feedback: Callable[[Feedback], None] | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        """Poll until the glass is empty: between two fingers of an enrolment the same
+        finger must not be taken twice. Reports LIFT_AND_PLACE while a finger stays."""
+        deadline = time.monotonic() + timeout
+        told = False
+        while True:
+            if event is not None and event.is_set():
+                raise CaptureCancelled(SensorPhase.WAIT_FINGER)
+            if self.take_image(event) == ConfirmationCode.NO_FINGER:
+                return
+            if time.monotonic() >= deadline:
+                raise CaptureTimeout(timeout, Feedback.LIFT_AND_PLACE)
+            if not told and on_feedback is not None:
+                on_feedback(Feedback.LIFT_AND_PLACE)
+                told = True
+            if event is not None:
+                event.wait(self.poll_interval)
+            else:
+                time.sleep(self.poll_interval)
+
     # -- exchanges ------------------------------------------------------------------
 
     def _command(

@@ -53,6 +53,11 @@ class Retry(Event):
 
 
 @dataclass(frozen=True)
+class SkipFinger(Event):
+    """The operator records that the finger asked for cannot be taken (missing, injured)."""
+
+
+@dataclass(frozen=True)
 class Cancel(Event):
     """The person gave up; the flow ends and the card forgets what was verified."""
 

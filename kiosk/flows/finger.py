@@ -38,8 +38,11 @@ class FingerSource(Protocol):
     """Where fingers come from: a sensor on a serial port (real or simulated)."""
 
     def capture(self, info: BiometricInfo, *, stop: threading.Event,
-                on_step: Callable[[CaptureStep], None]) -> bytes:
-        """A compact card template as ``info`` asks for, or a BiometricError."""
+                on_step: Callable[[CaptureStep], None], lift_first: bool = False) -> bytes:
+        """A compact card template as ``info`` asks for, or a BiometricError.
+
+        ``lift_first``: wait for an empty glass first (the next finger of an enrolment).
+        """
         ...
 
 
@@ -52,8 +55,12 @@ class SensorFingers:
         self.attempts = attempts
 
     def capture(self, info: BiometricInfo, *, stop: threading.Event,
-                on_step: Callable[[CaptureStep], None]) -> bytes:
+                on_step: Callable[[CaptureStep], None], lift_first: bool = False) -> bytes:
         with FingerprintSensor(self.port) as sensor:
+            if lift_first:
+                sensor.wait_for_lift(event=stop, timeout=self.timeout,
+                                     on_feedback=lambda _f: on_step(CaptureStep.LIFT_AND_PLACE))
+                on_step(CaptureStep.PLACE_FINGER)
             template = capture_template(
                 sensor, max_count=info.max_minutiae, order=MinutiaeOrder(info.minutiae_order),
                 attempts=self.attempts, timeout=self.timeout, event=stop, on_step=on_step)
