@@ -126,22 +126,32 @@ class SimulatedBank(PaymentGateway):
         return 1 if self.status(payment.reference).outcome is GatewayOutcome.SUCCEEDED else 0
 
     def deliver_due(self) -> list[GatewayStatus]:
-        """Push every outcome decided by now and not yet pushed to the subscribers."""
-        due: list[GatewayStatus] = []
+        """Push every outcome decided by now and not yet delivered; return those delivered.
+
+        A subscriber that raises (its side was busy, or had not recorded the reference
+        yet) leaves the outcome undelivered, to be pushed again on the next call, as a
+        bank retries a callback that was not acknowledged.
+        """
         with self._lock:
             candidates = [p for p in self._by_reference.values() if not p.notified]
+        delivered: list[GatewayStatus] = []
         for payment in candidates:
             status = self.status(payment.reference)
-            if status.outcome is not GatewayOutcome.PENDING:
+            if status.outcome is GatewayOutcome.PENDING:
+                continue
+            with self._lock:
+                if payment.notified:
+                    continue          # another thread is delivering it
+                payment.notified = True
+            try:
+                for subscriber in list(self._subscribers):
+                    subscriber(status)
+            except Exception:  # noqa: BLE001 - an unacknowledged callback is retried later
                 with self._lock:
-                    if payment.notified:
-                        continue
-                    payment.notified = True
-                due.append(status)
-        for status in due:
-            for subscriber in list(self._subscribers):
-                subscriber(status)
-        return due
+                    payment.notified = False
+                continue
+            delivered.append(status)
+        return delivered
 
     def redeliver(self, reference: str) -> GatewayStatus:
         """Push one outcome again, as banks do when they did not hear an acknowledgement."""

@@ -66,7 +66,10 @@ class Transaction:
             for key in sorted(set(keys)):
                 self.session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
                                      {"k": lock_id(key)})
-        # SQLite: BEGIN IMMEDIATE serialises every writer; the write lock is already ours.
+        else:
+            # SQLite: the connection's BEGIN IMMEDIATE takes the database's one write lock;
+            # make sure it has happened, so the lock is ours when this call returns.
+            self.session.connection()
 
     def close(self) -> None:
         self._open = False

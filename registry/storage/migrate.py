@@ -14,6 +14,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from registry.storage.engine import make_engine, registry_url
 from registry.storage.errors import SchemaError
@@ -44,6 +45,11 @@ def _run(url: str | None, action: Callable[[Config], None],
             config.attributes["connection"] = connection
             action(config)
             connection.commit()
+    except SQLAlchemyError as exc:
+        cause = getattr(exc, "orig", None) or exc
+        first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+        raise SchemaError(None, None, f"the migration failed and was rolled back: "
+                                      f"{type(cause).__name__}: {first_line}") from exc
     finally:
         engine.dispose()
 

@@ -33,9 +33,12 @@ def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
         raise RuntimeError("run registry migrations through registry.storage.migrate")
+    sqlite = connection.dialect.name == "sqlite"
+    # transactional_ddl: Alembic assumes SQLite cannot roll DDL back (pysqlite used to
+    # commit before it); with our own BEGIN it can, so the whole run is one transaction
+    # and the foreign-key check below can still undo it.
     context.configure(connection=connection, target_metadata=Base.metadata,
-                      render_as_batch=connection.dialect.name == "sqlite",
-                      compare_type=True)
+                      render_as_batch=sqlite, transactional_ddl=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
         _check_foreign_keys()
