@@ -265,16 +265,17 @@ class LocalRegistry(RegistryService):
                             appointment_id=appointment_id)
             needs_gateway = payment.gateway_reference is None
             payment_id, amount_rial = payment.id, payment.amount_rial
-        if needs_gateway:
-            reference = self.gateway.start(amount_rial, key)   # GatewayUnavailable: retry
-            with self.database.write("record a payment reference") as tx:
-                started = settlement.by_key(tx.session, key)
-                assert started is not None and started.id == payment_id
-                if started.gateway_reference is None:
-                    started.gateway_reference = reference
-                    self._audit(tx.session, "payment.reference", "payment", started.id, now,
-                                gateway=self.gateway.name, reference=reference)
-        return self._payment_by_key(key)
+            if not needs_gateway:
+                return settlement.view(session, payment, now)
+        reference = self.gateway.start(amount_rial, key)       # GatewayUnavailable: retry
+        with self.database.write("record a payment reference") as tx:
+            started = settlement.by_key(tx.session, key)
+            assert started is not None and started.id == payment_id
+            if started.gateway_reference is None:
+                started.gateway_reference = reference
+                self._audit(tx.session, "payment.reference", "payment", started.id, now,
+                            gateway=self.gateway.name, reference=reference)
+            return settlement.view(tx.session, started, now)
 
     def _amount_due(self, session: Session, row: Application, purpose: PaymentPurpose,
                     now: dt.datetime) -> tuple[int, int | None]:

@@ -96,6 +96,7 @@ def _postgresql_engine(url: str, lock_timeout: float, pool_size: int) -> Engine:
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     timeout_ms = max(1, int(lock_timeout * 1000))
+    # No pre-ping: it costs a round trip per transaction. A connection the server dropped
+    # fails its transaction once (StorageUnavailable, safe to repeat) and is replaced.
     return create_engine(parsed, pool_size=pool_size, max_overflow=2 * pool_size,
-                         pool_pre_ping=True,
                          connect_args={"options": f"-c lock_timeout={timeout_ms}"})

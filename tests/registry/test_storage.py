@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -221,3 +223,13 @@ def test_office_fields_are_checked(registry: LocalRegistry) -> None:
 def test_the_scratch_server_listens_on_no_tcp_port(pg_server: ScratchPostgres) -> None:
     with psycopg.connect(host=pg_server.socket_dir, user="postgres", dbname="postgres") as c:
         assert c.execute("SHOW listen_addresses").fetchone() == ("",)
+
+
+def test_the_registry_needs_no_card_stack_and_no_ui() -> None:
+    probe = ("import sys, registry.service, registry.storage.migrate, registry.payments; "
+             "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('smartcard', 'kivy', 'apdu', 'simulators', 'biometric')); print(bad)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
