@@ -291,14 +291,14 @@ class LocalRegistry(RegistryService):
         return self.fees.booking_fee(row.kind, local_day(now)), held.id
 
     def observe_payment(self, idempotency_key: str) -> PaymentView:
+        now = self.clock.now()
         with self.database.read("read a payment") as session:
             row = settlement.by_key(session, idempotency_key)
             if row is None:
                 raise NotFound("payment")
+            if row.gateway_reference is None or row.state != PaymentState.STARTED:
+                return settlement.view(session, row, now)
             reference = row.gateway_reference
-            pending = row.state == PaymentState.STARTED
-        if reference is None or not pending:
-            return self._payment_by_key(idempotency_key)
         return self._settle(self.gateway.status(reference), "poll")
 
     def payment_notice(self, reference: str) -> PaymentView:
@@ -308,24 +308,19 @@ class LocalRegistry(RegistryService):
 
     def _settle(self, status: GatewayStatus, via: str) -> PaymentView:
         now = self.clock.now()
+        if status.outcome is GatewayOutcome.PENDING:    # nothing to write: no write lock
+            with self.database.read("read a payment") as session:
+                return settlement.view(session, settlement.by_reference(session,
+                                                                        status.reference), now)
         with self.database.write("settle a payment") as tx:
             session = tx.session
             row = settlement.by_reference(session, status.reference)
-            if status.outcome is not GatewayOutcome.PENDING:
-                tx.lock(*settlement.lock_keys(session, row))
-                row = settlement.by_reference(session, status.reference)   # as of the lock
-                if settlement.settle(session, row, status, now):
-                    self._audit(session, "payment.settle", "payment", row.id, now, via=via,
-                                state=row.state, disposition=row.disposition,
-                                appointment_id=row.appointment_id)
-            return settlement.view(session, row, now)
-
-    def _payment_by_key(self, key: str) -> PaymentView:
-        now = self.clock.now()
-        with self.database.read("read a payment") as session:
-            row = settlement.by_key(session, key)
-            if row is None:
-                raise NotFound("payment")
+            tx.lock(*settlement.lock_keys(session, row))
+            row = settlement.by_reference(session, status.reference)       # as of the lock
+            if settlement.settle(session, row, status, now):
+                self._audit(session, "payment.settle", "payment", row.id, now, via=via,
+                            state=row.state, disposition=row.disposition,
+                            appointment_id=row.appointment_id)
             return settlement.view(session, row, now)
 
     # -- appointments ------------------------------------------------------------------------
