@@ -159,10 +159,10 @@ class LocalRegistry(RegistryService):
     def open(cls, url: str | None, gateway: PaymentGateway, *, caller: Caller,
              clock: Clock | None = None, rules: BookingRules | None = None,
              limits: RecoveryLimits | None = None, fees: FeeSource | None = None,
-             pool_size: int = 10) -> LocalRegistry:
+             pool_size: int = 10, lock_timeout: float = 3.0) -> LocalRegistry:
         """Open the database behind ``url`` (its schema must be current) and listen to
-        the gateway's notices."""
-        database = Database.open(url, pool_size=pool_size)
+        the gateway's notices. ``lock_timeout`` s of waiting for a lock become RegistryBusy."""
+        database = Database.open(url, pool_size=pool_size, lock_timeout=lock_timeout)
         try:
             require_current(database.engine)
         except BaseException:

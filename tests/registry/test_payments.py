@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
-from registry.contract import HoldRequest, PaymentRequest
+from registry import appointments
+from registry.contract import Caller, HoldRequest, PaymentRequest
 from registry.interim import ApplicationStatus, ManualClock
 from registry.payments import Behaviour, GatewayOutcome, GatewayStatus, SimulatedBank
 from registry.refusals import GatewayUnavailable, IdempotencyConflict, NotFound
 from registry.service import LocalRegistry
 from registry.states import AppointmentState, Disposition, PaymentPurpose, PaymentState
+from registry.storage.errors import RegistryBusy
 from tests.registry.helpers import MONDAY, START, new_application, office, registered
 
 MINUTE = dt.timedelta(minutes=1)
@@ -213,3 +216,36 @@ def test_paying_a_released_hold_is_refunded_not_booked_twice(registry: LocalRegi
     clock.advance(3 * MINUTE)
     assert registry.observe_payment("book-first-9").disposition is Disposition.REFUND_DUE
     assert registry.application(code).appointment.office_id == b.office_id  # type: ignore
+
+
+def test_busy_is_typed_and_polling_needs_no_write_lock(registry: LocalRegistry,
+                                                       bank: SimulatedBank, db_url: str,
+                                                       clock: ManualClock) -> None:
+    place = registry.add_office(office("W1", 3))
+    code, other = registered(registry, 11), registered(registry, 12)
+    registry.hold_slot(HoldRequest(code, place.office_id, MONDAY))
+    bank.script(Behaviour.PAY_LATE, delay=MINUTE)
+    registry.start_payment(PaymentRequest(code, PaymentPurpose.BOOKING, "book-busy-11"))
+    impatient = LocalRegistry.open(db_url, bank, caller=Caller("kiosk:2", "2"), clock=clock,
+                                   lock_timeout=0.3)
+    held, release = threading.Event(), threading.Event()
+
+    def occupy() -> None:                   # a long writer on the same office-day
+        with registry.database.write("occupy") as tx:
+            tx.lock(appointments.office_day_key(place.office_id, MONDAY))
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=occupy)
+    thread.start()
+    try:
+        assert held.wait(5)
+        assert impatient.observe_payment("book-busy-11").state is PaymentState.STARTED
+        with pytest.raises(RegistryBusy):
+            impatient.hold_slot(HoldRequest(other, place.office_id, MONDAY))
+    finally:
+        release.set()
+        thread.join()
+        impatient.close()
+    clock.advance(MINUTE)
+    assert registry.observe_payment("book-busy-11").disposition is Disposition.APPLIED
