@@ -29,11 +29,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import jdatetime
 from sqlalchemy import func, insert, select
 
+from citizen.national_code import national_code_check_digit
 from registry.appointments import taken_places
-from registry.contract import Caller, HoldRequest, OfficeQuery, PaymentRequest
-from registry.interim import ApplicationStatus, SystemClock, local_day, new_tracking_code
+from registry.contract import ApplicationRef, Caller, HoldRequest, OfficeQuery, PaymentRequest
+from registry.interim import Status, SystemClock, new_tracking_code
 from registry.payments import SimulatedBank
 from registry.refusals import SlotGone
 from registry.service import LocalRegistry
@@ -48,30 +50,35 @@ OFFICES = 8
 CITY = "021"
 
 
-def _day() -> dt.date:
-    """The next Monday (an opening day), so every run books the same kind of day."""
-    today = local_day(SystemClock().now())
-    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+def _day() -> jdatetime.date:
+    """A week from today: open (every office opens every day), never in the past."""
+    return SystemClock().today() + dt.timedelta(days=7)
 
 
-def _setup(url: str, places: int) -> list[str]:
+def _national_code(i: int) -> str:
+    first = f"{100_000_007 + i:09d}"
+    return first + str(national_code_check_digit(first))
+
+
+def _setup(url: str, places: int) -> list[ApplicationRef]:
     """Migrate, add offices with ``places`` in all, and registered applicants (untimed)."""
     migrate.upgrade(url)
     database = Database.open(url)
     now = SystemClock().now()
     per_office = places // OFFICES
-    codes = [new_tracking_code() for _ in range(int(places * 1.1))]
+    codes = [ApplicationRef(_national_code(i), new_tracking_code().digits)
+             for i in range(int(places * 1.1))]
     with database.write("bench setup") as tx:
         tx.session.execute(insert(Office), [dict(
             code=f"B{i}", name=f"office {i}", city_prefix=CITY, address="-",
             latitude=35.7 + i / 100, longitude=51.4, daily_capacity=per_office,
             opening_days="0123456", active=True, created_at=now) for i in range(OFFICES)])
         tx.session.execute(insert(Application), [dict(
-            national_code=f"{i:010d}", birth_date="13700101", mother_name="-",
+            national_code=ref.national_code, birth_date="13700101", mother_name="-",
             mobile="09120000000", birth_certificate_serial="-", gender="1", kind="first-card",
-            status=ApplicationStatus.REGISTERED.value, tracking_code=code, fee_rial=600_000,
-            created_at=now, registered_at=now, status_changed_at=now)
-            for i, code in enumerate(codes)])
+            duplicate_number=0, status=Status.REGISTERED.value,
+            tracking_code=ref.tracking_code, fee_rial=600_000, created_at=now,
+            registered_at=now, status_changed_at=now) for ref in codes])
     database.close()
     return codes
 
@@ -79,7 +86,8 @@ def _setup(url: str, places: int) -> list[str]:
 HOLD_ONLY = False    # set by --hold-only (module-level: spawned clients read it in args)
 
 
-def _book_one(registry: LocalRegistry, code: str, day: dt.date, key: str) -> bool:
+def _book_one(registry: LocalRegistry, code: ApplicationRef, day: jdatetime.date,
+              key: str) -> bool:
     for _ in range(3):
         listed = [a for a in registry.list_offices(OfficeQuery(CITY, day)) if a.free_places]
         if not listed:
@@ -106,14 +114,14 @@ def _retry(call: Any) -> Any:
             time.sleep(busy.retry_after / 10)
 
 
-def _client_loop(registry: LocalRegistry, take: Any, day: dt.date, name: str) -> int:
+def _client_loop(registry: LocalRegistry, take: Any, day: jdatetime.date, name: str) -> int:
     booked = 0
     while (code := take()) is not None:
-        booked += _book_one(registry, code, day, f"bench-{name}-{code}")
+        booked += _book_one(registry, code, day, f"bench-{name}-{code.tracking_code}")
     return booked
 
 
-def _client_process(url: str, index: int, codes: Any, day: dt.date, ready: Any,
+def _client_process(url: str, index: int, codes: Any, day: jdatetime.date, ready: Any,
                     results: Any, hold_only: bool) -> None:
     global HOLD_ONLY
     HOLD_ONLY = hold_only
@@ -121,7 +129,7 @@ def _client_process(url: str, index: int, codes: Any, day: dt.date, ready: Any,
                                                                       f"bench-{index}"),
                                   pool_size=2)
 
-    def take() -> str | None:
+    def take() -> ApplicationRef | None:
         code = codes.get()
         return code or None
 
@@ -131,13 +139,14 @@ def _client_process(url: str, index: int, codes: Any, day: dt.date, ready: Any,
     results.put(booked)
 
 
-def _run_processes(url: str, codes: list[str], clients: int, day: dt.date) -> tuple[int, float]:
+def _run_processes(url: str, codes: list[ApplicationRef], clients: int,
+                   day: jdatetime.date) -> tuple[int, float]:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     for code in codes:
         queue.put(code)
     for _ in range(clients):
-        queue.put("")                              # one stop mark per client
+        queue.put(None)                            # one stop mark per client
     ready, results = context.Barrier(clients + 1), context.Queue()
     workers = [context.Process(target=_client_process, args=(url, i, queue, day, ready,
                                                              results, HOLD_ONLY))
@@ -153,12 +162,13 @@ def _run_processes(url: str, codes: list[str], clients: int, day: dt.date) -> tu
     return booked, elapsed
 
 
-def _run_threads(url: str, codes: list[str], clients: int, day: dt.date) -> tuple[int, float]:
+def _run_threads(url: str, codes: list[ApplicationRef], clients: int,
+                 day: jdatetime.date) -> tuple[int, float]:
     registry = LocalRegistry.open(url, SimulatedBank(), caller=Caller("bench", "bench"),
                                   pool_size=clients)
     pending, lock, counts = list(reversed(codes)), threading.Lock(), [0] * clients
 
-    def take() -> str | None:
+    def take() -> ApplicationRef | None:
         with lock:
             return pending.pop() if pending else None
 
@@ -176,8 +186,9 @@ def _run_threads(url: str, codes: list[str], clients: int, day: dt.date) -> tupl
     return sum(counts), elapsed
 
 
-def _check(url: str, day: dt.date) -> tuple[int, int, int]:
+def _check(url: str, jday: jdatetime.date) -> tuple[int, int, int]:
     """(oversold office-days, places taken, booked rows), counted from the rows themselves."""
+    day = jday.togregorian()
     database = Database.open(url)
     with database.read("check") as session:
         offices = session.scalars(select(Office)).all()

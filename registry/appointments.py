@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import jdatetime
 from sqlalchemy import and_, func, or_, select
@@ -24,7 +25,7 @@ from registry.contract import (
     OfficeView,
 )
 from registry.geo import haversine_km
-from registry.interim import ApplicationStatus, BookingRules, booking_refusal, local_day
+from registry.interim import Status, check_booking, iran_date, iran_time
 from registry.refusals import (
     AppointmentNotMarkable,
     AppointmentRefusal,
@@ -33,10 +34,25 @@ from registry.refusals import (
     NotFound,
     OfficeClosed,
     SlotGone,
-    TransitionRefused,
 )
 from registry.states import FIRM_STATES, AppointmentState
 from registry.storage.models import Application, Appointment, Office
+
+
+@dataclass(frozen=True)
+class AppointmentRules:
+    """How long a chosen place is kept for payment (the deadlines are the lifecycle's)."""
+
+    hold_minutes: int = 10
+
+
+def local_day(now: dt.datetime) -> dt.date:
+    """Today in Iran as a Gregorian date: appointment days are stored so."""
+    return iran_time(now).date()
+
+
+def jalali(day: dt.date) -> jdatetime.date:
+    return jdatetime.date.fromgregorian(date=day)
 
 
 def office_day_key(office_id: int, day: dt.date) -> str:
@@ -81,18 +97,20 @@ def office_view(office: Office) -> OfficeView:
 def appointment_view(row: Appointment, now: dt.datetime) -> AppointmentView:
     state = AppointmentState(row.state)
     lapsed = state is AppointmentState.HELD and row.hold_expires_at <= now
-    return AppointmentView(row.id, row.office_id, row.day, state, row.hold_expires_at, lapsed)
+    return AppointmentView(row.id, row.office_id, jalali(row.day), state, row.hold_expires_at,
+                           lapsed)
 
 
 def list_offices(session: Session, query: OfficeQuery,
                  now: dt.datetime) -> list[OfficeAvailability]:
     """Offices of a city prefix on a day: most free places first, or nearest first if asked."""
+    day = query.day.togregorian()
     offices = session.scalars(select(Office).where(Office.city_prefix == query.city_prefix,
                                                    Office.active.is_(True))).all()
-    taken = taken_places(session, [o.id for o in offices], query.day, now)
+    taken = taken_places(session, [o.id for o in offices], day, now)
     listed: list[OfficeAvailability] = []
     for office in offices:
-        open_ = is_open(office, query.day)
+        open_ = is_open(office, day)
         free = max(0, office.daily_capacity - taken.get(office.id, 0)) if open_ else 0
         distance = (haversine_km(query.near.latitude, query.near.longitude,
                                  office.latitude, office.longitude) if query.near else None)
@@ -136,26 +154,30 @@ def live_hold(session: Session, application_id: int, now: dt.datetime) -> Appoin
 
 
 def ensure_bookable(session: Session, application: Application, day: dt.date,
-                    rules: BookingRules, now: dt.datetime) -> None:
-    """Refuse (BookingRefused) unless this application may hold a place on ``day`` now."""
-    status = application.status
-    if status == ApplicationStatus.AWAITING_PAYMENT or application.registered_at is None:
+                    now: dt.datetime) -> None:
+    """Refuse unless this application may hold a place on ``day`` now.
+
+    BookingRefused for what this module knows (not paid yet, already booked, a day
+    gone by); BookingNotAllowed from the lifecycle's deadlines (the window after
+    registering, the bar after a missed appointment): the one place they are applied.
+    """
+    status = Status(application.status)
+    if status is Status.AWAITING_PAYMENT or application.registered_at is None:
         raise BookingRefused(BookingRefusal.NOT_REGISTERED)
-    if status == ApplicationStatus.BOOKED:
+    if status is Status.BOOKED:
         raise BookingRefused(BookingRefusal.ALREADY_BOOKED)
-    if status != ApplicationStatus.REGISTERED:
-        raise TransitionRefused(status, ApplicationStatus.BOOKED.value)
+    if status is not Status.REGISTERED:
+        raise BookingRefused(BookingRefusal.NOT_BOOKABLE)
     today = local_day(now)
     if day < today:
-        raise BookingRefused(BookingRefusal.DAY_PASSED, today)
-    refusal = booking_refusal(rules, local_day(application.registered_at), today,
-                              last_missed_day(session, application.id))
-    if refusal is not None:
-        raise BookingRefused(*refusal)
+        raise BookingRefused(BookingRefusal.DAY_PASSED, jalali(today))
+    missed = last_missed_day(session, application.id)
+    check_booking(iran_date(application.registered_at), jalali(today),
+                  jalali(missed) if missed else None).require()
 
 
 def hold(session: Session, application: Application, office: Office, day: dt.date,
-         rules: BookingRules, now: dt.datetime) -> Appointment:
+         rules: AppointmentRules, now: dt.datetime) -> Appointment:
     """Keep a place for ``rules.hold_minutes``; SlotGone if none is free.
 
     Call with the application's and the office-day's locks held: the count below and
@@ -163,7 +185,7 @@ def hold(session: Session, application: Application, office: Office, day: dt.dat
     Any earlier hold of this application is released (the applicant changed their mind).
     """
     if not is_open(office, day):
-        raise OfficeClosed(office.id, day)
+        raise OfficeClosed(office.id, jalali(day))
     for earlier in session.scalars(select(Appointment).where(
             Appointment.application_id == application.id,
             Appointment.state == AppointmentState.HELD.value)):
@@ -172,7 +194,7 @@ def hold(session: Session, application: Application, office: Office, day: dt.dat
     session.flush()
     taken = taken_places(session, [office.id], day, now).get(office.id, 0)
     if taken >= office.daily_capacity:
-        raise SlotGone(office.id, day)
+        raise SlotGone(office.id, jalali(day))
     row = Appointment(application_id=application.id, office_id=office.id, day=day,
                       state=AppointmentState.HELD.value, held_at=now,
                       hold_expires_at=now + dt.timedelta(minutes=rules.hold_minutes))

@@ -1,8 +1,10 @@
 """The requests and results of :class:`registry.service.RegistryService`.
 
 Plain frozen dataclasses of builtins, dates, enums: nothing from SQLAlchemy crosses this
-line, so a networked registry can serialise the same types. Fields that help someone
-guess their way to a tracking code (birth date, mother's name) stay out of ``repr``.
+line, so a networked registry can serialise the same types. Days people choose or are
+shown are Solar Hijri (``jdatetime.date``); instants are aware UTC datetimes. Fields
+that help someone guess their way in (tracking code, birth date, mother's name) stay
+out of ``repr``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 import jdatetime
 
 from citizen.identity import Gender
+from registry.interim import ApplicationKind, Status
 from registry.states import AppointmentState, Disposition, PaymentPurpose, PaymentState
 
 
@@ -37,8 +40,20 @@ class GeoPoint:
 # --- requests ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class ApplicationRef:
+    """An application as its applicant names it: national code AND tracking code.
+
+    Never the tracking code alone: the pair is what the applicant holds, and a lookup by
+    code alone would let a guesser sweep every live code at once.
+    """
+
+    national_code: str
+    tracking_code: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class NewApplication:
-    """Pre-registration data, already validated by the form (national code, dates, ...)."""
+    """Pre-registration data, already validated by the form, and the eligibility decision."""
 
     national_code: str
     birth_date: jdatetime.date = field(repr=False)
@@ -46,14 +61,15 @@ class NewApplication:
     mobile: str
     birth_certificate_serial: str
     gender: Gender
-    kind: str                      # first-card, duplicate, replacement, renewal (domain's words)
+    kind: ApplicationKind
+    duplicate_number: int = 0      # n for the n-th duplicate, else 0
 
 
 @dataclass(frozen=True)
 class PaymentRequest:
     """Start paying what ``purpose`` needs; the face makes the key and reuses it on retry."""
 
-    tracking_code: str = field(repr=False)
+    application: ApplicationRef
     purpose: PaymentPurpose
     idempotency_key: str
 
@@ -63,16 +79,16 @@ class OfficeQuery:
     """Offices of a city phone prefix on a day; ``near`` sorts (and ``within_km`` cuts)."""
 
     city_prefix: str
-    day: dt.date
+    day: jdatetime.date
     near: GeoPoint | None = None
     within_km: float | None = None
 
 
 @dataclass(frozen=True)
 class HoldRequest:
-    tracking_code: str = field(repr=False)
+    application: ApplicationRef
     office_id: int
-    day: dt.date
+    day: jdatetime.date
 
 
 @dataclass(frozen=True)
@@ -109,7 +125,7 @@ class OfficeView:
 @dataclass(frozen=True)
 class OfficeAvailability:
     office: OfficeView
-    day: dt.date
+    day: jdatetime.date
     open: bool
     free_places: int
     distance_km: float | None = None
@@ -119,7 +135,7 @@ class OfficeAvailability:
 class AppointmentView:
     appointment_id: int
     office_id: int
-    day: dt.date
+    day: jdatetime.date
     state: AppointmentState
     hold_expires_at: dt.datetime
     lapsed: bool = False           # HELD but its time is over: the place is free again
@@ -137,15 +153,16 @@ class Hold:
 class ApplicationView:
     application_id: int
     tracking_code: str = field(repr=False)
-    kind: str
-    status: str
+    kind: ApplicationKind
+    duplicate_number: int
+    status: Status
     fee_rial: int
     bank_reference: str | None
     created_at: dt.datetime
     registered_at: dt.datetime | None
     appointment: AppointmentView | None = None
-    booking_deadline: dt.date | None = None       # last day to book (once registered)
-    rebooking_from: dt.date | None = None         # first day to rebook after a missed one
+    booking_deadline: jdatetime.date | None = None   # last day to book (once registered)
+    rebooking_from: jdatetime.date | None = None     # first day to rebook after a missed one
 
 
 @dataclass(frozen=True)
@@ -163,8 +180,8 @@ class PaymentView:
 @dataclass(frozen=True)
 class RecoveredApplication:
     tracking_code: str = field(repr=False)
-    status: str
-    kind: str
+    status: Status
+    kind: ApplicationKind
     created_at: dt.datetime
 
 

@@ -1,6 +1,8 @@
 """What the registry refuses, as typed errors with data the faces word themselves.
 
 All derive from :class:`RegistryError` (interim home: ``registry.storage.errors``).
+The lifecycle's own refusals (TransitionRefused, BookingNotAllowed) and malformed
+tracking codes (InvalidTrackingCode) come from the domain modules.
 Texts are for developers and logs; none holds a tracking code, birth date or mother's
 name, since logs are read by more people than the applicant.
 """
@@ -9,8 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import jdatetime
 
 from registry.storage.errors import RegistryError
+
+if TYPE_CHECKING:
+    from registry.interim import Status
 
 
 class NotFound(RegistryError):
@@ -33,20 +41,11 @@ class InvalidRequest(RegistryError):
         self.reason = reason
 
 
-class TransitionRefused(RegistryError):
-    """The application's status does not allow this step now."""
-
-    def __init__(self, current: str, wanted: str) -> None:
-        super().__init__(f"an application cannot go from {current} to {wanted}")
-        self.current = current
-        self.wanted = wanted
-
-
 class ApplicationExists(RegistryError):
     """This national code already has an application in progress (``status``)."""
 
-    def __init__(self, status: str) -> None:
-        super().__init__(f"an application for this national code is already {status}")
+    def __init__(self, status: Status) -> None:
+        super().__init__(f"an application for this national code is already {status.value}")
         self.status = status
 
 
@@ -55,7 +54,7 @@ class ApplicationExists(RegistryError):
 class SlotGone(RegistryError):
     """No free place is left at this office on this day (someone else took the last)."""
 
-    def __init__(self, office_id: int, day: dt.date) -> None:
+    def __init__(self, office_id: int, day: jdatetime.date) -> None:
         super().__init__(f"office {office_id} has no free place on {day.isoformat()}")
         self.office_id = office_id
         self.day = day
@@ -64,24 +63,25 @@ class SlotGone(RegistryError):
 class OfficeClosed(RegistryError):
     """The office does not take appointments on this day."""
 
-    def __init__(self, office_id: int, day: dt.date) -> None:
+    def __init__(self, office_id: int, day: jdatetime.date) -> None:
         super().__init__(f"office {office_id} is closed on {day.isoformat()}")
         self.office_id = office_id
         self.day = day
 
 
 class BookingRefusal(StrEnum):
+    """Why a place cannot be held, besides the lifecycle's deadlines (BookingNotAllowed)."""
+
     NOT_REGISTERED = "not-registered"    # the registration fee is not paid yet
-    WINDOW_CLOSED = "window-closed"      # the months to book after registering are over
-    MISSED_BAR = "missed-bar"            # a missed appointment bars rebooking until ``day``
-    DAY_PASSED = "day-passed"            # the day asked for is before today
+    DAY_PASSED = "day-passed"            # the day asked for is before today (``day``)
     ALREADY_BOOKED = "already-booked"    # a firm booking exists; it must be used or missed
+    NOT_BOOKABLE = "not-bookable"        # the application is past booking (completed, ...)
 
 
 class BookingRefused(RegistryError):
-    """Booking is not allowed now; ``day`` is the deadline or first allowed day, if any."""
+    """Booking is not allowed for this application now; ``day`` is the date involved."""
 
-    def __init__(self, reason: BookingRefusal, day: dt.date | None = None) -> None:
+    def __init__(self, reason: BookingRefusal, day: jdatetime.date | None = None) -> None:
         super().__init__(f"booking refused: {reason.value}"
                          + (f" ({day.isoformat()})" if day else ""))
         self.reason = reason

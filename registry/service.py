@@ -10,6 +10,16 @@ Extension points for the office steps (complete, approve, issue, deliver): add a
 abstract method here, and in :class:`LocalRegistry` a method shaped like
 :meth:`LocalRegistry.mark_missed`: one write transaction, the application's lock, the
 status moved by ``applications.move`` (the lifecycle decides), one audit entry.
+
+Fees come from a :class:`registry.interim.FeeSource`. Once ``registry.fees`` is merged,
+the adapter is::
+
+    class FeeBookSource:
+        def registration_fee(self, kind, duplicate_number, on):
+            return FEE_BOOK.card_fee(kind, on, duplicate_number)
+
+        def booking_fee(self, on):
+            return FEE_BOOK.office_tariff(FeeItem.OFFICE_REGISTRATION, on).final
 """
 
 from __future__ import annotations
@@ -20,13 +30,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import replace
 
+import jdatetime
 from sqlalchemy.orm import Session
 
 from citizen.digits import normalize_digits
-from citizen.errors import CitizenDataError
-from citizen.national_code import validate_national_code
 from registry import applications, appointments, recovery, settlement
+from registry.appointments import AppointmentRules, jalali, local_day
 from registry.contract import (
+    ApplicationRef,
     ApplicationView,
     AppointmentView,
     Caller,
@@ -44,14 +55,15 @@ from registry.contract import (
     ScheduledAppointment,
 )
 from registry.interim import (
-    ApplicationStatus,
-    BookingRules,
+    ApplicationKind,
     Clock,
     FeeSource,
     InterimFees,
+    Status,
     SystemClock,
-    add_jalali_months,
-    local_day,
+    iran_date,
+    last_booking_day,
+    rebooking_opens,
 )
 from registry.payments import GatewayOutcome, GatewayStatus, PaymentGateway
 from registry.recovery import RecoveryLimits
@@ -86,7 +98,7 @@ class RegistryService(ABC):
         """
 
     @abstractmethod
-    def application(self, tracking_code: str) -> ApplicationView:
+    def application(self, ref: ApplicationRef) -> ApplicationView:
         """Status, appointment and deadlines of one application (NotFound if unknown)."""
 
     @abstractmethod
@@ -123,7 +135,8 @@ class RegistryService(ABC):
     # -- the office --------------------------------------------------------------------------
 
     @abstractmethod
-    def office_schedule(self, office_id: int, day: dt.date) -> list[ScheduledAppointment]:
+    def office_schedule(self, office_id: int,
+                        day: jdatetime.date) -> list[ScheduledAppointment]:
         """The firm appointments of an office on a day."""
 
     @abstractmethod
@@ -145,19 +158,19 @@ class LocalRegistry(RegistryService):
     """The registry in this process, over a :class:`Database` and a payment gateway."""
 
     def __init__(self, database: Database, gateway: PaymentGateway, *, caller: Caller,
-                 clock: Clock | None = None, rules: BookingRules | None = None,
+                 clock: Clock | None = None, rules: AppointmentRules | None = None,
                  limits: RecoveryLimits | None = None, fees: FeeSource | None = None) -> None:
         self.database = database
         self.gateway = gateway
         self.caller = caller
         self.clock = clock or SystemClock()
-        self.rules = rules or BookingRules()
+        self.rules = rules or AppointmentRules()
         self.limits = limits or RecoveryLimits()
         self.fees = fees or InterimFees()
 
     @classmethod
     def open(cls, url: str | None, gateway: PaymentGateway, *, caller: Caller,
-             clock: Clock | None = None, rules: BookingRules | None = None,
+             clock: Clock | None = None, rules: AppointmentRules | None = None,
              limits: RecoveryLimits | None = None, fees: FeeSource | None = None,
              pool_size: int = 10, lock_timeout: float = 3.0) -> LocalRegistry:
         """Open the database behind ``url`` (its schema must be current) and listen to
@@ -192,9 +205,9 @@ class LocalRegistry(RegistryService):
     # -- registration, status, recovery ------------------------------------------------------
 
     def register(self, request: NewApplication) -> ApplicationView:
-        national_code = _national_code(request.national_code)
+        national_code = applications.national_code(request.national_code)
         if national_code != request.national_code:
-            request = _replace_code(request, national_code)
+            request = replace(request, national_code=national_code)
         now = self.clock.now()
         with self.database.write("register an application") as tx:
             tx.lock(applications.national_code_lock_key(national_code))
@@ -203,14 +216,14 @@ class LocalRegistry(RegistryService):
                         "application", row.id, now, kind=row.kind, fee_rial=row.fee_rial)
             return self._application_view(tx.session, row, now)
 
-    def application(self, tracking_code: str) -> ApplicationView:
+    def application(self, ref: ApplicationRef) -> ApplicationView:
         now = self.clock.now()
         with self.database.read("read an application") as session:
-            row = applications.load(session, applications.id_for(session, tracking_code))
+            row = applications.load(session, applications.id_for(session, ref))
             return self._application_view(session, row, now)
 
     def recover_tracking_code(self, request: RecoveryRequest) -> RecoveredApplication:
-        national_code = _national_code(request.national_code)
+        national_code = applications.national_code(request.national_code)
         client = self.caller.client
         now = self.clock.now()
         failure: RateLimited | NotFound | None = None
@@ -232,8 +245,8 @@ class LocalRegistry(RegistryService):
                 if row is None:
                     failure = NotFound("application")
                 else:
-                    found = RecoveredApplication(row.tracking_code, row.status, row.kind,
-                                                 row.created_at)
+                    found = RecoveredApplication(row.tracking_code, Status(row.status),
+                                                 ApplicationKind(row.kind), row.created_at)
         if failure is not None:
             raise failure          # after the commit: refusals and misses stay audited
         assert found is not None
@@ -248,7 +261,7 @@ class LocalRegistry(RegistryService):
         now = self.clock.now()
         with self.database.write("start a payment") as tx:
             session = tx.session
-            application_id = applications.id_for(session, request.tracking_code)
+            application_id = applications.id_for(session, request.application)
             tx.lock(applications.lock_key(application_id))
             existing = settlement.by_key(session, key)
             if existing is not None:
@@ -279,16 +292,17 @@ class LocalRegistry(RegistryService):
 
     def _amount_due(self, session: Session, row: Application, purpose: PaymentPurpose,
                     now: dt.datetime) -> tuple[int, int | None]:
+        status = applications.status_of(row)
         if purpose is PaymentPurpose.REGISTRATION:
-            if row.status != ApplicationStatus.AWAITING_PAYMENT:
+            if status is not Status.AWAITING_PAYMENT:
                 raise PaymentRefused(PaymentRefusal.NOTHING_DUE)
             return row.fee_rial, None
-        if row.status != ApplicationStatus.REGISTERED:
+        if status is not Status.REGISTERED:
             raise PaymentRefused(PaymentRefusal.NOTHING_DUE)
         held = appointments.live_hold(session, row.id, now)
         if held is None:
             raise PaymentRefused(PaymentRefusal.NO_LIVE_HOLD)
-        return self.fees.booking_fee(row.kind, local_day(now)), held.id
+        return self.fees.booking_fee(iran_date(now)), held.id
 
     def observe_payment(self, idempotency_key: str) -> PaymentView:
         now = self.clock.now()
@@ -339,27 +353,28 @@ class LocalRegistry(RegistryService):
         now = self.clock.now()
         with self.database.write("hold a place") as tx:
             session = tx.session
-            application_id = applications.id_for(session, request.tracking_code)
+            application_id = applications.id_for(session, request.application)
             office = appointments.load_office(session, request.office_id)
+            day = request.day.togregorian()
             tx.lock(applications.lock_key(application_id),
-                    appointments.office_day_key(office.id, request.day))
+                    appointments.office_day_key(office.id, day))
             row = applications.load(session, application_id)
-            appointments.ensure_bookable(session, row, request.day, self.rules, now)
-            held = appointments.hold(session, row, office, request.day, self.rules, now)
-            amount = self.fees.booking_fee(row.kind, local_day(now))
+            appointments.ensure_bookable(session, row, day, now)
+            held = appointments.hold(session, row, office, day, self.rules, now)
+            amount = self.fees.booking_fee(iran_date(now))
             self._audit(session, "appointment.hold", "appointment", held.id, now,
-                        application_id=row.id, office_id=office.id,
-                        day=request.day.isoformat())
+                        application_id=row.id, office_id=office.id, day=day.isoformat())
             return Hold(appointments.appointment_view(held, now), amount)
 
     # -- the office --------------------------------------------------------------------------
 
-    def office_schedule(self, office_id: int, day: dt.date) -> list[ScheduledAppointment]:
+    def office_schedule(self, office_id: int,
+                        day: jdatetime.date) -> list[ScheduledAppointment]:
         now = self.clock.now()
         with self.database.read("read an office's day") as session:
             appointments.load_office(session, office_id)
             return [ScheduledAppointment(appointments.appointment_view(a, now), a.application_id)
-                    for a in appointments.schedule(session, office_id, day)]
+                    for a in appointments.schedule(session, office_id, day.togregorian())]
 
     def mark_attended(self, appointment_id: int) -> AppointmentView:
         return self._mark(appointment_id, attended=True)
@@ -380,7 +395,7 @@ class LocalRegistry(RegistryService):
             appointments.mark(row, attended, now)
             if not attended:
                 application = applications.load(session, row.application_id)
-                applications.move(application, ApplicationStatus.REGISTERED, now)
+                applications.move(application, Status.REGISTERED, now)
             self._audit(session, "appointment.attended" if attended else "appointment.missed",
                         "appointment", row.id, now, application_id=row.application_id)
             return appointments.appointment_view(row, now)
@@ -409,28 +424,16 @@ class LocalRegistry(RegistryService):
     def _application_view(self, session: Session, row: Application,
                           now: dt.datetime) -> ApplicationView:
         current = appointments.current_appointment(session, row.id)
-        deadline = (add_jalali_months(local_day(row.registered_at), self.rules.window_months)
-                    if row.registered_at else None)
+        deadline = last_booking_day(iran_date(row.registered_at)) if row.registered_at else None
         missed = appointments.last_missed_day(session, row.id)
-        rebook = (missed + dt.timedelta(days=self.rules.missed_bar_days + 1)
-                  if missed is not None else None)
-        if rebook is not None and rebook <= local_day(now):
+        rebook = rebooking_opens(jalali(missed)) if missed is not None else None
+        if rebook is not None and rebook <= jalali(local_day(now)):
             rebook = None
         return ApplicationView(
-            row.id, row.tracking_code, row.kind, row.status, row.fee_rial, row.bank_reference,
-            row.created_at, row.registered_at,
-            appointments.appointment_view(current, now) if current else None, deadline, rebook)
-
-
-def _national_code(text: str) -> str:
-    try:
-        return validate_national_code(text)
-    except CitizenDataError as exc:
-        raise InvalidRequest("national_code", exc.problem.value) from exc
-
-
-def _replace_code(request: NewApplication, national_code: str) -> NewApplication:
-    return replace(request, national_code=national_code)
+            row.id, row.tracking_code, ApplicationKind(row.kind), row.duplicate_number,
+            Status(row.status), row.fee_rial, row.bank_reference, row.created_at,
+            row.registered_at, appointments.appointment_view(current, now) if current else None,
+            deadline, rebook)
 
 
 def _city_prefix(text: str) -> str:

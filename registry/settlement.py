@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from registry import applications, appointments
 from registry.contract import PaymentView
-from registry.interim import ApplicationStatus
+from registry.interim import Status
 from registry.payments import GatewayOutcome, GatewayStatus
 from registry.refusals import IdempotencyConflict, NotFound
 from registry.states import Disposition, PaymentPurpose, PaymentState
@@ -96,9 +96,9 @@ def settle(session: Session, payment: Payment, status: GatewayStatus,
 
 
 def _register(application: Application, payment: Payment, now: dt.datetime) -> bool:
-    if application.status != ApplicationStatus.AWAITING_PAYMENT:
+    if applications.status_of(application) is not Status.AWAITING_PAYMENT:
         return False                        # paid already by another payment
-    applications.move(application, ApplicationStatus.REGISTERED, now)
+    applications.move(application, Status.REGISTERED, now)
     application.registered_at = now
     application.bank_reference = payment.bank_reference
     return True
@@ -106,7 +106,8 @@ def _register(application: Application, payment: Payment, now: dt.datetime) -> b
 
 def _book(session: Session, application: Application, payment: Payment,
           now: dt.datetime) -> bool:
-    if application.status != ApplicationStatus.REGISTERED or payment.appointment_id is None:
+    if (applications.status_of(application) is not Status.REGISTERED
+            or payment.appointment_id is None):
         return False                        # booked by another payment meanwhile, or moved on
     appointment = session.get(Appointment, payment.appointment_id, populate_existing=True)
     office = session.get(Office, appointment.office_id) if appointment else None
@@ -114,7 +115,7 @@ def _book(session: Session, application: Application, payment: Payment,
         return False
     if not appointments.make_firm(session, appointment, office, now):
         return False
-    applications.move(application, ApplicationStatus.BOOKED, now)
+    applications.move(application, Status.BOOKED, now)
     return True
 
 

@@ -61,6 +61,7 @@ class Application(Base):
     birth_certificate_serial: Mapped[str] = mapped_column(String(24))
     gender: Mapped[str] = mapped_column(String(1))              # ISO/IEC 5218: 1 male, 2 female
     kind: Mapped[str] = mapped_column(String(32))
+    duplicate_number: Mapped[int] = mapped_column(Integer)     # n of the n-th duplicate, or 0
     status: Mapped[str] = mapped_column(String(32), index=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
     bank_reference: Mapped[str | None] = mapped_column(String(64))

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from registry.contract import Caller
-from registry.interim import ManualClock
+from registry.interim import SettableClock
 from registry.payments import SimulatedBank
 from registry.service import LocalRegistry
 from registry.storage import migrate
@@ -92,17 +92,17 @@ def database(db_url: str) -> Iterator[Database]:
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(START)
+def clock() -> SettableClock:
+    return SettableClock(START)
 
 
 @pytest.fixture
-def bank(clock: ManualClock) -> SimulatedBank:
+def bank(clock: SettableClock) -> SimulatedBank:
     return SimulatedBank(clock)
 
 
 @pytest.fixture
-def registry(db_url: str, bank: SimulatedBank, clock: ManualClock) -> Iterator[LocalRegistry]:
+def registry(db_url: str, bank: SimulatedBank, clock: SettableClock) -> Iterator[LocalRegistry]:
     service = LocalRegistry.open(db_url, bank, caller=Caller("kiosk:test-1", "test-1"),
                                  clock=clock)
     yield service

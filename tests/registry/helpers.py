@@ -11,17 +11,25 @@ import jdatetime
 
 from citizen.identity import Gender
 from citizen.national_code import national_code_check_digit
-from registry.contract import GeoPoint, HoldRequest, NewApplication, NewOffice, PaymentRequest
+from registry.contract import (
+    ApplicationRef,
+    GeoPoint,
+    HoldRequest,
+    NewApplication,
+    NewOffice,
+    PaymentRequest,
+)
+from registry.interim import ApplicationKind
 from registry.service import RegistryService
 from registry.states import PaymentPurpose
 from registry.storage.errors import RegistryBusy
 
 T = TypeVar("T")
 
-#: Saturday 1405/09/07, 09:30 in Tehran.
+#: Saturday 1405/09/07 (28 November 2026), 09:30 in Tehran.
 START = dt.datetime(2026, 11, 28, 6, 0, tzinfo=dt.UTC)
-MONDAY = dt.date(2026, 11, 30)     # an opening day two days later
-FRIDAY = dt.date(2026, 12, 4)      # offices are closed
+MONDAY = jdatetime.date(1405, 9, 9)     # an opening day two days later
+FRIDAY = jdatetime.date(1405, 9, 13)    # offices are closed
 TEHRAN = GeoPoint(35.6892, 51.3890)
 
 
@@ -35,9 +43,15 @@ def birth_date(n: int) -> jdatetime.date:
     return jdatetime.date(1350 + n % 50, 1 + n % 12, 1 + n % 28)
 
 
-def new_application(n: int, kind: str = "first-card") -> NewApplication:
+def new_application(n: int, kind: ApplicationKind = ApplicationKind.FIRST_CARD,
+                    duplicate_number: int = 0) -> NewApplication:
     return NewApplication(national_code(n), birth_date(n), f"مادر {n}", f"0912{n:07d}",
-                          f"ب/{n:06d}", Gender.FEMALE if n % 2 else Gender.MALE, kind)
+                          f"ب/{n:06d}", Gender.FEMALE if n % 2 else Gender.MALE, kind,
+                          duplicate_number)
+
+
+def ref(n: int, tracking_code: str) -> ApplicationRef:
+    return ApplicationRef(national_code(n), tracking_code)
 
 
 def office(code: str, capacity: int, prefix: str = "021", at: GeoPoint = TEHRAN,
@@ -55,20 +69,21 @@ def retry_busy(call: Callable[[], T], attempts: int = 50) -> T:
     return call()
 
 
-def registered(registry: RegistryService, n: int) -> str:
+def registered(registry: RegistryService, n: int) -> ApplicationRef:
     """Register applicant ``n`` and pay the fee (the simulated bank pays at once)."""
     view = registry.register(new_application(n))
-    registry.start_payment(PaymentRequest(view.tracking_code, PaymentPurpose.REGISTRATION,
+    application = ref(n, view.tracking_code)
+    registry.start_payment(PaymentRequest(application, PaymentPurpose.REGISTRATION,
                                           f"reg-{n:08d}"))
     registry.observe_payment(f"reg-{n:08d}")
-    return view.tracking_code
+    return application
 
 
-def book(registry: RegistryService, tracking_code: str, office_id: int, day: dt.date,
-         key: str) -> str:
+def book(registry: RegistryService, application: ApplicationRef, office_id: int,
+         day: jdatetime.date, key: str) -> str:
     """Hold, pay, observe: the whole booking as a face does it; returns the disposition."""
-    retry_busy(lambda: registry.hold_slot(HoldRequest(tracking_code, office_id, day)))
+    retry_busy(lambda: registry.hold_slot(HoldRequest(application, office_id, day)))
     retry_busy(lambda: registry.start_payment(
-        PaymentRequest(tracking_code, PaymentPurpose.BOOKING, key)))
+        PaymentRequest(application, PaymentPurpose.BOOKING, key)))
     paid = retry_busy(lambda: registry.observe_payment(key))
     return paid.disposition.value if paid.disposition else paid.state.value

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 
 from registry.contract import HoldRequest, PaymentRequest
-from registry.interim import ManualClock
+from registry.interim import SettableClock
 from registry.payments import Behaviour, SimulatedBank
 from registry.refusals import SlotGone
 from registry.service import LocalRegistry
@@ -47,7 +47,7 @@ def _together(count: int, work: Callable[[int], str]) -> list[str]:
 def _booked(registry: LocalRegistry, office_id: int) -> int:
     with registry.database.read("count") as session:
         return int(session.scalar(select(func.count()).select_from(Appointment).where(
-            Appointment.office_id == office_id, Appointment.day == MONDAY,
+            Appointment.office_id == office_id, Appointment.day == MONDAY.togregorian(),
             Appointment.state == AppointmentState.BOOKED.value)) or 0)
 
 
@@ -86,7 +86,7 @@ def test_processes_and_threads_race_for_the_last_places(registry: LocalRegistry,
 
 
 def test_holds_lapse_while_late_payments_arrive(registry: LocalRegistry, bank: SimulatedBank,
-                                                clock: ManualClock) -> None:
+                                                clock: SettableClock) -> None:
     capacity, newcomers = 10, 10
     place = registry.add_office(office("LP1", capacity))
     late = [registered(registry, n) for n in range(capacity)]

@@ -48,7 +48,8 @@ def _fill(url: str) -> None:
         application = Application(
             national_code="0027066908", birth_date="13700822", mother_name="مریم",
             mobile="09121234567", birth_certificate_serial="ب/123456", gender="2",
-            kind="first-card", status="booked", tracking_code="1234567890123452",
+            kind="first-card", duplicate_number=0, status="booked",
+            tracking_code="12345678901234567897",
             fee_rial=600_000, created_at=NOW, registered_at=NOW, status_changed_at=NOW)
         office = Office(code="021-1", name="دفتر", city_prefix="021", address="تهران",
                         latitude=35.7, longitude=51.4, daily_capacity=10,

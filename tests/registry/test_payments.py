@@ -9,24 +9,24 @@ import pytest
 
 from registry import appointments
 from registry.contract import Caller, HoldRequest, PaymentRequest
-from registry.interim import ApplicationStatus, ManualClock
+from registry.interim import SettableClock, Status
 from registry.payments import Behaviour, GatewayOutcome, GatewayStatus, SimulatedBank
 from registry.refusals import GatewayUnavailable, IdempotencyConflict, NotFound
 from registry.service import LocalRegistry
 from registry.states import AppointmentState, Disposition, PaymentPurpose, PaymentState
 from registry.storage.errors import RegistryBusy
-from tests.registry.helpers import MONDAY, START, new_application, office, registered
+from tests.registry.helpers import MONDAY, START, new_application, office, ref, registered
 
 MINUTE = dt.timedelta(minutes=1)
 
 
 @pytest.fixture
-def sim() -> tuple[SimulatedBank, ManualClock]:
-    clock = ManualClock(START)
+def sim() -> tuple[SimulatedBank, SettableClock]:
+    clock = SettableClock(START)
     return SimulatedBank(clock, timeout=15 * MINUTE), clock
 
 
-def test_the_simulator_says_so_in_every_reference(sim: tuple[SimulatedBank, ManualClock]) -> None:
+def test_the_simulator_says_so_in_every_reference(sim: tuple[SimulatedBank, SettableClock]) -> None:
     bank, _ = sim
     assert "SIMULATOR" in (SimulatedBank.__doc__ or "")
     assert "simulated" in bank.name
@@ -37,7 +37,7 @@ def test_the_simulator_says_so_in_every_reference(sim: tuple[SimulatedBank, Manu
     assert status.bank_reference and status.bank_reference.startswith("SIMBANK-")
 
 
-def test_each_behaviour(sim: tuple[SimulatedBank, ManualClock]) -> None:
+def test_each_behaviour(sim: tuple[SimulatedBank, SettableClock]) -> None:
     bank, clock = sim
     bank.script(Behaviour.DECLINE).script(Behaviour.TIME_OUT)
     bank.script(Behaviour.PAY_LATE, delay=12 * MINUTE)
@@ -61,7 +61,7 @@ def test_each_behaviour(sim: tuple[SimulatedBank, ManualClock]) -> None:
         bank.status("SIMBANK-nonexistent")
 
 
-def test_same_key_same_payment_one_charge(sim: tuple[SimulatedBank, ManualClock]) -> None:
+def test_same_key_same_payment_one_charge(sim: tuple[SimulatedBank, SettableClock]) -> None:
     bank, _ = sim
     first = bank.start(600_000, "key-retry-01")
     assert bank.start(600_000, "key-retry-01") == first
@@ -71,7 +71,7 @@ def test_same_key_same_payment_one_charge(sim: tuple[SimulatedBank, ManualClock]
 
 
 def test_callbacks_are_pushed_once_and_retried_until_acknowledged(
-        sim: tuple[SimulatedBank, ManualClock]) -> None:
+        sim: tuple[SimulatedBank, SettableClock]) -> None:
     bank, clock = sim
     heard: list[str] = []
     refuse = [True]
@@ -98,7 +98,7 @@ def test_callbacks_are_pushed_once_and_retried_until_acknowledged(
 
 def test_a_retried_start_never_charges_twice(registry: LocalRegistry,
                                              bank: SimulatedBank) -> None:
-    code = registry.register(new_application(1)).tracking_code
+    code = ref(1, registry.register(new_application(1)).tracking_code)
     request = PaymentRequest(code, PaymentPurpose.REGISTRATION, "reg-retry-0001")
     first = registry.start_payment(request)
     again = registry.start_payment(request)
@@ -111,7 +111,7 @@ def test_a_retried_start_never_charges_twice(registry: LocalRegistry,
 
 def test_an_unreachable_gateway_then_a_retry_with_the_same_key(registry: LocalRegistry,
                                                                bank: SimulatedBank) -> None:
-    code = registry.register(new_application(2)).tracking_code
+    code = ref(2, registry.register(new_application(2)).tracking_code)
     request = PaymentRequest(code, PaymentPurpose.REGISTRATION, "reg-unreach-02")
     bank.script(Behaviour.UNREACHABLE)
     with pytest.raises(GatewayUnavailable):
@@ -126,8 +126,8 @@ def test_an_unreachable_gateway_then_a_retry_with_the_same_key(registry: LocalRe
 
 def test_the_callback_settles_and_duplicates_change_nothing(registry: LocalRegistry,
                                                             bank: SimulatedBank,
-                                                            clock: ManualClock) -> None:
-    code = registry.register(new_application(3)).tracking_code
+                                                            clock: SettableClock) -> None:
+    code = ref(3, registry.register(new_application(3)).tracking_code)
     bank.script(Behaviour.PAY_LATE, delay=2 * MINUTE)
     started = registry.start_payment(PaymentRequest(code, PaymentPurpose.REGISTRATION,
                                                     "reg-callback-3"))
@@ -135,7 +135,7 @@ def test_the_callback_settles_and_duplicates_change_nothing(registry: LocalRegis
     assert registry.observe_payment("reg-callback-3").state is PaymentState.STARTED
     clock.advance(2 * MINUTE)
     assert len(bank.deliver_due()) == 1                   # the bank calls back
-    assert registry.application(code).status == ApplicationStatus.REGISTERED
+    assert registry.application(code).status is Status.REGISTERED
     settled = registry.observe_payment("reg-callback-3")
     bank.redeliver(started.reference)                     # the bank calls back again
     assert registry.payment_notice(started.reference) == settled
@@ -144,20 +144,20 @@ def test_the_callback_settles_and_duplicates_change_nothing(registry: LocalRegis
 
 def test_a_timed_out_payment_takes_nothing_and_gives_nothing(registry: LocalRegistry,
                                                              bank: SimulatedBank,
-                                                             clock: ManualClock) -> None:
-    code = registry.register(new_application(4)).tracking_code
+                                                             clock: SettableClock) -> None:
+    code = ref(4, registry.register(new_application(4)).tracking_code)
     bank.script(Behaviour.TIME_OUT)
     registry.start_payment(PaymentRequest(code, PaymentPurpose.REGISTRATION, "reg-timeout-4"))
     clock.advance(16 * MINUTE)
     result = registry.observe_payment("reg-timeout-4")
     assert result.state is PaymentState.TIMED_OUT and result.disposition is None
-    assert registry.application(code).status == ApplicationStatus.AWAITING_PAYMENT
+    assert registry.application(code).status is Status.AWAITING_PAYMENT
 
 
 def test_the_fee_paid_twice_is_marked_for_refund(registry: LocalRegistry,
                                                  bank: SimulatedBank,
-                                                 clock: ManualClock) -> None:
-    code = registry.register(new_application(5)).tracking_code
+                                                 clock: SettableClock) -> None:
+    code = ref(5, registry.register(new_application(5)).tracking_code)
     bank.script(Behaviour.PAY_LATE, delay=5 * MINUTE, times=2)
     for key in ("reg-twice-5a", "reg-twice-5b"):            # two tabs, two payments
         registry.start_payment(PaymentRequest(code, PaymentPurpose.REGISTRATION, key))
@@ -168,7 +168,7 @@ def test_the_fee_paid_twice_is_marked_for_refund(registry: LocalRegistry,
 
 
 def test_a_late_payment_takes_a_free_place(registry: LocalRegistry, bank: SimulatedBank,
-                                           clock: ManualClock) -> None:
+                                           clock: SettableClock) -> None:
     place = registry.add_office(office("L1", 2))
     code = registered(registry, 6)
     hold = registry.hold_slot(HoldRequest(code, place.office_id, MONDAY))
@@ -179,12 +179,12 @@ def test_a_late_payment_takes_a_free_place(registry: LocalRegistry, bank: Simula
     assert paid.disposition is Disposition.APPLIED
     assert paid.appointment and paid.appointment.state is AppointmentState.BOOKED
     assert paid.appointment.appointment_id == hold.appointment.appointment_id
-    assert registry.application(code).status == ApplicationStatus.BOOKED
+    assert registry.application(code).status is Status.BOOKED
 
 
 def test_a_late_payment_with_no_place_left_is_marked_for_refund(registry: LocalRegistry,
                                                                 bank: SimulatedBank,
-                                                                clock: ManualClock) -> None:
+                                                                clock: SettableClock) -> None:
     place = registry.add_office(office("L2", 1))
     late, prompt = registered(registry, 7), registered(registry, 8)
     registry.hold_slot(HoldRequest(late, place.office_id, MONDAY))
@@ -198,13 +198,13 @@ def test_a_late_payment_with_no_place_left_is_marked_for_refund(registry: LocalR
     paid = registry.observe_payment("book-late-7")
     assert paid.state is PaymentState.SUCCEEDED and paid.disposition is Disposition.REFUND_DUE
     view = registry.application(late)
-    assert view.status == ApplicationStatus.REGISTERED          # may book again
+    assert view.status is Status.REGISTERED          # may book again
     assert view.appointment and view.appointment.lapsed
 
 
 def test_paying_a_released_hold_is_refunded_not_booked_twice(registry: LocalRegistry,
                                                              bank: SimulatedBank,
-                                                             clock: ManualClock) -> None:
+                                                             clock: SettableClock) -> None:
     a, b = registry.add_office(office("R1", 1)), registry.add_office(office("R2", 1))
     code = registered(registry, 9)
     registry.hold_slot(HoldRequest(code, a.office_id, MONDAY))
@@ -220,7 +220,7 @@ def test_paying_a_released_hold_is_refunded_not_booked_twice(registry: LocalRegi
 
 def test_busy_is_typed_and_polling_needs_no_write_lock(registry: LocalRegistry,
                                                        bank: SimulatedBank, db_url: str,
-                                                       clock: ManualClock) -> None:
+                                                       clock: SettableClock) -> None:
     place = registry.add_office(office("W1", 3))
     code, other = registered(registry, 11), registered(registry, 12)
     registry.hold_slot(HoldRequest(code, place.office_id, MONDAY))
@@ -232,7 +232,7 @@ def test_busy_is_typed_and_polling_needs_no_write_lock(registry: LocalRegistry,
 
     def occupy() -> None:                   # a long writer on the same office-day
         with registry.database.write("occupy") as tx:
-            tx.lock(appointments.office_day_key(place.office_id, MONDAY))
+            tx.lock(appointments.office_day_key(place.office_id, MONDAY.togregorian()))
             held.set()
             release.wait(10)
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from registry.contract import Caller, RecoveryRequest
+from registry.interim import Status
 from registry.payments import SimulatedBank
 from registry.recovery import RecoveryLimits
 from registry.refusals import InvalidRequest, LimitScope, NotFound, RateLimited
@@ -32,9 +33,9 @@ def limited(registry: LocalRegistry) -> LocalRegistry:
 
 
 def test_recovers_the_code_with_national_code_and_birth_date(registry: LocalRegistry) -> None:
-    code = registered(registry, 1)
+    code = registered(registry, 1).tracking_code
     found = registry.recover_tracking_code(RecoveryRequest(national_code(1), birth_date(1)))
-    assert found.tracking_code == code and found.status == "registered"
+    assert found.tracking_code == code and found.status is Status.REGISTERED
     with pytest.raises(NotFound):
         registry.recover_tracking_code(_wrong(1))
     with pytest.raises(NotFound):
@@ -115,4 +116,5 @@ def test_attempts_and_refusals_are_audited(limited: LocalRegistry) -> None:
 def test_recovery_finds_the_newest_application(registry: LocalRegistry) -> None:
     unpaid = registry.register(dataclasses.replace(new_application(3)))
     found = registry.recover_tracking_code(RecoveryRequest(national_code(3), birth_date(3)))
-    assert found.tracking_code == unpaid.tracking_code and found.status == "awaiting-payment"
+    assert found.tracking_code == unpaid.tracking_code
+    assert found.status is Status.AWAITING_PAYMENT

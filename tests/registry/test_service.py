@@ -5,13 +5,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import jdatetime
 import pytest
 
-from registry.contract import GeoPoint, HoldRequest, OfficeQuery, PaymentRequest
-from registry.interim import ApplicationStatus, ManualClock
+from registry.contract import ApplicationRef, GeoPoint, HoldRequest, OfficeQuery, PaymentRequest
+from registry.interim import (
+    ApplicationKind,
+    BookingBlock,
+    BookingNotAllowed,
+    InvalidTrackingCode,
+    SettableClock,
+    Status,
+)
 from registry.payments import Behaviour, SimulatedBank
 from registry.refusals import (
     ApplicationExists,
+    AppointmentNotMarkable,
+    AppointmentRefusal,
     BookingRefusal,
     BookingRefused,
     IdempotencyConflict,
@@ -32,28 +42,38 @@ from tests.registry.helpers import (
     national_code,
     new_application,
     office,
+    ref,
     registered,
 )
 
 
 def test_register_then_pay_the_fee(registry: LocalRegistry, bank: SimulatedBank) -> None:
     view = registry.register(new_application(1))
-    assert view.status == ApplicationStatus.AWAITING_PAYMENT
+    assert view.status is Status.AWAITING_PAYMENT and view.kind is ApplicationKind.FIRST_CARD
     assert view.fee_rial == 600_000 and view.registered_at is None
-    assert len(view.tracking_code) == 16 and view.tracking_code.isdigit()
+    assert view.tracking_code.isdigit() and len(view.tracking_code) == 20
+    application = ref(1, view.tracking_code)
 
-    started = registry.start_payment(PaymentRequest(view.tracking_code,
-                                                    PaymentPurpose.REGISTRATION, "reg-key-0001"))
+    started = registry.start_payment(PaymentRequest(application, PaymentPurpose.REGISTRATION,
+                                                    "reg-key-0001"))
     assert started.state is PaymentState.STARTED and started.amount_rial == 600_000
     assert started.reference and started.reference.startswith("SIMBANK-")
     paid = registry.observe_payment("reg-key-0001")
     assert paid.state is PaymentState.SUCCEEDED and paid.disposition is Disposition.APPLIED
     assert paid.bank_reference and paid.bank_reference.startswith("SIMBANK-")
 
-    status = registry.application(view.tracking_code)
-    assert status.status == ApplicationStatus.REGISTERED
+    status = registry.application(application)
+    assert status.status is Status.REGISTERED
     assert status.bank_reference == paid.bank_reference
-    assert status.booking_deadline == dt.date(2027, 1, 27)   # 1405/09/07 + 2 months = 1405/11/07
+    assert status.registered_at == registry.clock.now()
+    assert status.booking_deadline == jdatetime.date(1405, 11, 7)   # 1405/09/07 + 2 months
+
+
+def test_the_fee_follows_the_kind(registry: LocalRegistry) -> None:
+    second = registry.register(new_application(5, ApplicationKind.DUPLICATE, 2))
+    assert (second.kind, second.duplicate_number, second.fee_rial) == (
+        ApplicationKind.DUPLICATE, 2, 1_200_000)
+    assert registry.register(new_application(6, ApplicationKind.REPLACEMENT)).fee_rial == 500_000
 
 
 def test_resubmitting_before_paying_updates_the_same_application(
@@ -62,12 +82,12 @@ def test_resubmitting_before_paying_updates_the_same_application(
     again = registry.register(dataclasses.replace(new_application(2), mobile="09120000000"))
     assert again.application_id == first.application_id
     assert again.tracking_code == first.tracking_code
-    registry.start_payment(PaymentRequest(first.tracking_code, PaymentPurpose.REGISTRATION,
-                                          "reg-key-0002"))
+    registry.start_payment(PaymentRequest(ref(2, first.tracking_code),
+                                          PaymentPurpose.REGISTRATION, "reg-key-0002"))
     registry.observe_payment("reg-key-0002")
     with pytest.raises(ApplicationExists) as refused:
         registry.register(new_application(2))
-    assert refused.value.status == ApplicationStatus.REGISTERED
+    assert refused.value.status is Status.REGISTERED
 
 
 def test_persian_digits_in_the_national_code_are_the_same_applicant(
@@ -76,15 +96,26 @@ def test_persian_digits_in_the_national_code_are_the_same_applicant(
     first = registry.register(dataclasses.replace(new_application(3), national_code=persian))
     again = registry.register(new_application(3))
     assert first.application_id == again.application_id
+    assert registry.application(ApplicationRef(persian, "-".join(
+        first.tracking_code[i:i + 4] for i in range(0, 20, 4)))).application_id == \
+        first.application_id
     with pytest.raises(InvalidRequest) as bad:
         registry.register(dataclasses.replace(new_application(4), national_code="1111111111"))
     assert bad.value.field == "national_code" and bad.value.reason == "national-code-repeated"
 
 
-def test_unknown_tracking_code(registry: LocalRegistry) -> None:
-    with pytest.raises(NotFound) as missing:
-        registry.application("1234567890123456")
-    assert missing.value.kind == "application"
+def test_an_application_is_named_by_national_code_and_tracking_code(
+        registry: LocalRegistry) -> None:
+    code = registry.register(new_application(7)).tracking_code
+    other = registry.register(new_application(8)).tracking_code
+    with pytest.raises(NotFound) as wrong_owner:
+        registry.application(ApplicationRef(national_code(8), code))
+    assert wrong_owner.value.kind == "application"
+    with pytest.raises(NotFound):
+        registry.application(ApplicationRef(national_code(7), other))
+    with pytest.raises(InvalidTrackingCode):
+        registry.application(ApplicationRef(national_code(7), code[:-1]))
+    assert "tracking_code" not in repr(ApplicationRef(national_code(7), code))
 
 
 def test_offices_listed_by_free_places_and_by_distance(registry: LocalRegistry) -> None:
@@ -94,11 +125,12 @@ def test_offices_listed_by_free_places_and_by_distance(registry: LocalRegistry) 
     listed = registry.list_offices(OfficeQuery("021", MONDAY))
     assert [a.office.code for a in listed] == ["S1", "N1"]
     assert [a.free_places for a in listed] == [5, 3]
+    assert listed[0].day == MONDAY and listed[0].open
 
-    code = registered(registry, 10)
+    waiting = registered(registry, 10)
     for n in range(11, 14):      # three places taken at S1: N1 now has as many free
         book(registry, registered(registry, n), south.office_id, MONDAY, f"book-{n:04d}")
-    registry.hold_slot(HoldRequest(code, south.office_id, MONDAY))      # a live hold counts
+    registry.hold_slot(HoldRequest(waiting, south.office_id, MONDAY))   # a live hold counts
     listed = registry.list_offices(OfficeQuery("۰۲۱", MONDAY))
     assert {a.office.code: a.free_places for a in listed} == {"S1": 1, "N1": 3}
     assert listed[0].office.code == "N1"
@@ -114,24 +146,27 @@ def test_offices_listed_by_free_places_and_by_distance(registry: LocalRegistry) 
     assert all(not a.open and a.free_places == 0 for a in closed)
     with pytest.raises(InvalidRequest):
         registry.list_offices(OfficeQuery("21", MONDAY))
+    with pytest.raises(InvalidRequest):
+        registry.list_offices(OfficeQuery("021", MONDAY, within_km=5))
 
 
 def test_hold_then_pay_books_the_place(registry: LocalRegistry) -> None:
     place = registry.add_office(office("A1", 2))
-    code = registered(registry, 20)
-    hold = registry.hold_slot(HoldRequest(code, place.office_id, MONDAY))
+    application = registered(registry, 20)
+    hold = registry.hold_slot(HoldRequest(application, place.office_id, MONDAY))
     assert hold.amount_rial == 259_963
     assert hold.appointment.state is AppointmentState.HELD and not hold.appointment.lapsed
+    assert hold.appointment.day == MONDAY
     assert hold.appointment.hold_expires_at - registry.clock.now() == dt.timedelta(minutes=10)
-    registry.start_payment(PaymentRequest(code, PaymentPurpose.BOOKING, "book-key-0020"))
+    registry.start_payment(PaymentRequest(application, PaymentPurpose.BOOKING, "book-key-0020"))
     paid = registry.observe_payment("book-key-0020")
-    assert paid.disposition is Disposition.APPLIED
+    assert paid.disposition is Disposition.APPLIED and paid.amount_rial == 259_963
     assert paid.appointment and paid.appointment.state is AppointmentState.BOOKED
-    view = registry.application(code)
-    assert view.status == ApplicationStatus.BOOKED
+    view = registry.application(application)
+    assert view.status is Status.BOOKED
     assert view.appointment and view.appointment.appointment_id == hold.appointment.appointment_id
     with pytest.raises(BookingRefused) as again:
-        registry.hold_slot(HoldRequest(code, place.office_id, MONDAY))
+        registry.hold_slot(HoldRequest(application, place.office_id, MONDAY))
     assert again.value.reason is BookingRefusal.ALREADY_BOOKED
 
 
@@ -146,7 +181,7 @@ def test_the_last_place_goes_to_one_and_the_next_is_told_it_is_gone(
 
 
 def test_a_lapsed_hold_frees_its_place_at_once(registry: LocalRegistry,
-                                               clock: ManualClock) -> None:
+                                               clock: SettableClock) -> None:
     place = registry.add_office(office("A3", 1))
     first, second = registered(registry, 23), registered(registry, 24)
     registry.hold_slot(HoldRequest(first, place.office_id, MONDAY))
@@ -160,98 +195,114 @@ def test_a_lapsed_hold_frees_its_place_at_once(registry: LocalRegistry,
 
 def test_holding_again_releases_the_earlier_hold(registry: LocalRegistry) -> None:
     a, b = registry.add_office(office("B1", 1)), registry.add_office(office("B2", 1))
-    code = registered(registry, 25)
-    registry.hold_slot(HoldRequest(code, a.office_id, MONDAY))
-    registry.hold_slot(HoldRequest(code, b.office_id, MONDAY))
-    free = {x.office.code: x.free_places for x in registry.list_offices(OfficeQuery("021",
-                                                                                    MONDAY))}
+    application = registered(registry, 25)
+    registry.hold_slot(HoldRequest(application, a.office_id, MONDAY))
+    registry.hold_slot(HoldRequest(application, b.office_id, MONDAY))
+    free = {x.office.code: x.free_places
+            for x in registry.list_offices(OfficeQuery("021", MONDAY))}
     assert free == {"B1": 1, "B2": 0}
 
 
-def test_booking_refusals(registry: LocalRegistry, clock: ManualClock) -> None:
+def test_booking_refusals(registry: LocalRegistry, clock: SettableClock) -> None:
     place = registry.add_office(office("C1", 5))
-    unpaid = registry.register(new_application(30)).tracking_code
+    unpaid = ref(30, registry.register(new_application(30)).tracking_code)
     with pytest.raises(BookingRefused) as refused:
         registry.hold_slot(HoldRequest(unpaid, place.office_id, MONDAY))
     assert refused.value.reason is BookingRefusal.NOT_REGISTERED
-    code = registered(registry, 31)
-    with pytest.raises(OfficeClosed):
-        registry.hold_slot(HoldRequest(code, place.office_id, FRIDAY))
+    application = registered(registry, 31)
+    with pytest.raises(OfficeClosed) as closed:
+        registry.hold_slot(HoldRequest(application, place.office_id, FRIDAY))
+    assert closed.value.day == FRIDAY
     with pytest.raises(BookingRefused) as past:
-        registry.hold_slot(HoldRequest(code, place.office_id, dt.date(2026, 11, 25)))
+        registry.hold_slot(HoldRequest(application, place.office_id,
+                                       jdatetime.date(1405, 9, 4)))
     assert past.value.reason is BookingRefusal.DAY_PASSED
+    assert past.value.day == jdatetime.date(1405, 9, 7)
     with pytest.raises(NotFound):
-        registry.hold_slot(HoldRequest(code, 999_999, MONDAY))
-    # 1405/11/07 (27 January) is the last day to book; the day after, the window is closed
+        registry.hold_slot(HoldRequest(application, 999_999, MONDAY))
+    # 1405/11/07 (27 January 2027) is the last day to book; the day after, it is closed
     clock.set(dt.datetime(2027, 1, 27, 20, 0, tzinfo=dt.UTC))       # 23:30 in Tehran
-    registry.hold_slot(HoldRequest(code, place.office_id, dt.date(2027, 1, 30)))
+    later = jdatetime.date(1405, 11, 10)
+    registry.hold_slot(HoldRequest(application, place.office_id, later))
     clock.set(dt.datetime(2027, 1, 27, 20, 30, tzinfo=dt.UTC))      # 00:00 on the 28th
-    with pytest.raises(BookingRefused) as late:
-        registry.hold_slot(HoldRequest(code, place.office_id, dt.date(2027, 1, 30)))
-    assert late.value.reason is BookingRefusal.WINDOW_CLOSED
-    assert late.value.day == dt.date(2027, 1, 27)
+    with pytest.raises(BookingNotAllowed) as late:
+        registry.hold_slot(HoldRequest(application, place.office_id, later))
+    assert late.value.block is BookingBlock.WINDOW_CLOSED
+    assert late.value.until == jdatetime.date(1405, 11, 7)
 
 
 def test_a_missed_appointment_bars_rebooking_for_four_days(registry: LocalRegistry,
-                                                           clock: ManualClock) -> None:
+                                                           clock: SettableClock) -> None:
     place = registry.add_office(office("D1", 5, days=frozenset(range(7))))
-    code = registered(registry, 40)
-    assert book(registry, code, place.office_id, MONDAY, "book-0040") == "applied"
-    appointment = registry.application(code).appointment
+    application = registered(registry, 40)
+    assert book(registry, application, place.office_id, MONDAY, "book-0040") == "applied"
+    appointment = registry.application(application).appointment
     assert appointment is not None
-    with pytest.raises(Exception) as early:
+    with pytest.raises(AppointmentNotMarkable) as early:
         registry.mark_missed(appointment.appointment_id)
-    assert getattr(early.value, "reason", None) is not None      # not yet: the day is ahead
+    assert early.value.reason is AppointmentRefusal.NOT_YET
     clock.set(dt.datetime(2026, 11, 30, 15, 0, tzinfo=dt.UTC))   # Monday evening
     missed = registry.mark_missed(appointment.appointment_id)
     assert missed.state is AppointmentState.MISSED
-    view = registry.application(code)
-    assert view.status == ApplicationStatus.REGISTERED
-    assert view.rebooking_from == dt.date(2026, 12, 5)           # barred 1..4 December
-    clock.set(dt.datetime(2026, 12, 4, 20, 29, tzinfo=dt.UTC))   # 23:59 on the 4th
-    with pytest.raises(BookingRefused) as barred:
-        registry.hold_slot(HoldRequest(code, place.office_id, dt.date(2026, 12, 6)))
-    assert barred.value.reason is BookingRefusal.MISSED_BAR
-    assert barred.value.day == dt.date(2026, 12, 5)
-    clock.set(dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.UTC))   # 00:00 on the 5th
-    assert book(registry, code, place.office_id, dt.date(2026, 12, 6), "book-0040b") == "applied"
+    view = registry.application(application)
+    assert view.status is Status.REGISTERED
+    assert view.rebooking_from == jdatetime.date(1405, 9, 14)    # barred 09/10 to 09/13
+    clock.set(dt.datetime(2026, 12, 4, 20, 29, tzinfo=dt.UTC))   # 23:59 on 1405/09/13
+    with pytest.raises(BookingNotAllowed) as barred:
+        registry.hold_slot(HoldRequest(application, place.office_id,
+                                       jdatetime.date(1405, 9, 15)))
+    assert barred.value.block is BookingBlock.BARRED_AFTER_MISSED
+    assert barred.value.until == jdatetime.date(1405, 9, 14)
+    clock.set(dt.datetime(2026, 12, 4, 20, 30, tzinfo=dt.UTC))   # 00:00 on 1405/09/14
+    assert registry.application(application).rebooking_from is None
+    assert book(registry, application, place.office_id, jdatetime.date(1405, 9, 15),
+                "book-0040b") == "applied"
 
 
-def test_attended_and_the_office_schedule(registry: LocalRegistry, clock: ManualClock) -> None:
+def test_attended_and_the_office_schedule(registry: LocalRegistry,
+                                          clock: SettableClock) -> None:
     place = registry.add_office(office("E1", 5))
-    codes = [registered(registry, n) for n in (50, 51)]
-    for n, code in zip((50, 51), codes):
-        book(registry, code, place.office_id, MONDAY, f"book-{n:04d}")
+    applications = [registered(registry, n) for n in (50, 51)]
+    for n, application in zip((50, 51), applications):
+        book(registry, application, place.office_id, MONDAY, f"book-{n:04d}")
     day = registry.office_schedule(place.office_id, MONDAY)
     assert [s.appointment.state for s in day] == [AppointmentState.BOOKED] * 2
     clock.set(dt.datetime(2026, 11, 30, 6, 0, tzinfo=dt.UTC))
     done = registry.mark_attended(day[0].appointment.appointment_id)
     assert done.state is AppointmentState.ATTENDED
-    assert registry.application(codes[0]).status == ApplicationStatus.BOOKED  # office completes
+    assert registry.application(applications[0]).status is Status.BOOKED  # office completes
+    with pytest.raises(AppointmentNotMarkable) as twice:
+        registry.mark_missed(day[0].appointment.appointment_id)
+    assert twice.value.reason is AppointmentRefusal.NOT_BOOKED
 
 
 def test_payments_refused_when_nothing_is_due(registry: LocalRegistry) -> None:
-    code = registered(registry, 60)
+    application = registered(registry, 60)
     with pytest.raises(PaymentRefused) as twice:
-        registry.start_payment(PaymentRequest(code, PaymentPurpose.REGISTRATION, "reg-again-60"))
+        registry.start_payment(PaymentRequest(application, PaymentPurpose.REGISTRATION,
+                                              "reg-again-60"))
     assert twice.value.reason is PaymentRefusal.NOTHING_DUE
     with pytest.raises(PaymentRefused) as no_hold:
-        registry.start_payment(PaymentRequest(code, PaymentPurpose.BOOKING, "book-nohold-60"))
+        registry.start_payment(PaymentRequest(application, PaymentPurpose.BOOKING,
+                                              "book-nohold-60"))
     assert no_hold.value.reason is PaymentRefusal.NO_LIVE_HOLD
+    other = ref(61, registry.register(new_application(61)).tracking_code)
     with pytest.raises(IdempotencyConflict):
-        other = registry.register(new_application(61)).tracking_code
-        registry.start_payment(PaymentRequest(other, PaymentPurpose.REGISTRATION, "reg-00000060"))
+        registry.start_payment(PaymentRequest(other, PaymentPurpose.REGISTRATION,
+                                              "reg-00000060"))
     with pytest.raises(InvalidRequest):
-        registry.start_payment(PaymentRequest(code, PaymentPurpose.BOOKING, "short"))
+        registry.start_payment(PaymentRequest(application, PaymentPurpose.BOOKING, "short"))
 
 
 def test_a_declined_payment_can_be_retried_with_a_new_key(registry: LocalRegistry,
                                                           bank: SimulatedBank) -> None:
-    code = registry.register(new_application(70)).tracking_code
+    application = ref(70, registry.register(new_application(70)).tracking_code)
     bank.script(Behaviour.DECLINE)
-    registry.start_payment(PaymentRequest(code, PaymentPurpose.REGISTRATION, "reg-try-1"))
+    registry.start_payment(PaymentRequest(application, PaymentPurpose.REGISTRATION,
+                                          "reg-try-1"))
     declined = registry.observe_payment("reg-try-1")
     assert declined.state is PaymentState.DECLINED and declined.disposition is None
-    assert registry.application(code).status == ApplicationStatus.AWAITING_PAYMENT
-    registry.start_payment(PaymentRequest(code, PaymentPurpose.REGISTRATION, "reg-try-2"))
+    assert registry.application(application).status is Status.AWAITING_PAYMENT
+    registry.start_payment(PaymentRequest(application, PaymentPurpose.REGISTRATION,
+                                          "reg-try-2"))
     assert registry.observe_payment("reg-try-2").disposition is Disposition.APPLIED

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 from typing import Any
 
-from registry.contract import Caller
+import jdatetime
+
+from registry.contract import ApplicationRef, Caller
 from registry.payments import SimulatedBank
 from registry.refusals import SlotGone
 from registry.service import LocalRegistry
@@ -14,11 +15,11 @@ from registry.storage.errors import RegistryError
 from tests.registry.helpers import book
 
 
-def outcome_of(registry: LocalRegistry, code: str, office_id: int, day: dt.date,
-               key: str) -> str:
+def outcome_of(registry: LocalRegistry, application: ApplicationRef, office_id: int,
+               day: jdatetime.date, key: str) -> str:
     """'applied' for a booking, 'slot-gone' for a loser; any other error by its type."""
     try:
-        return book(registry, code, office_id, day, key)
+        return book(registry, application, office_id, day, key)
     except SlotGone as gone:
         assert gone.office_id == office_id and gone.day == day
         return "slot-gone"
@@ -26,8 +27,8 @@ def outcome_of(registry: LocalRegistry, code: str, office_id: int, day: dt.date,
         return type(other).__name__
 
 
-def booking_process(url: str, index: int, codes: list[str], office_id: int, day: dt.date,
-                    barrier: Any, results: Any) -> None:
+def booking_process(url: str, index: int, codes: list[ApplicationRef], office_id: int,
+                    day: jdatetime.date, barrier: Any, results: Any) -> None:
     """One kiosk: a thread per applicant, all released at once by a cross-process barrier."""
     registry = LocalRegistry.open(url, SimulatedBank(),
                                   caller=Caller(f"kiosk:p{index}", f"p{index}"),

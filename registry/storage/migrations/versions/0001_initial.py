@@ -47,6 +47,7 @@ def upgrade() -> None:
         sa.Column("birth_certificate_serial", sa.String(24), nullable=False),
         sa.Column("gender", sa.String(1), nullable=False),
         sa.Column("kind", sa.String(32), nullable=False),
+        sa.Column("duplicate_number", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(32), nullable=False),
         sa.Column("tracking_code", sa.String(32), nullable=False),
         sa.Column("bank_reference", sa.String(64), nullable=True),
