@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from apdu.constants import PinRef, PinState
-from apdu.profile import SignatureAlgorithmRef, SignatureKeyState
+from apdu.profile import SignatureAlgorithmRef
 from kiosk import paths
 from kiosk.cli.card import trust_anchors
 from kiosk.cli.common import (
@@ -140,20 +140,18 @@ def cmd_status(args: argparse.Namespace) -> int:
         pin2 = card.pin_status()[PinRef.PIN2]
     finally:
         card.close()
-    names = {SignatureKeyState.NONE: "no key (signature not activated)",
-             SignatureKeyState.GENERATED: "key generated, no certificate (activation unfinished)",
-             SignatureKeyState.CERTIFIED: "active"}
-    print(f"Signature key: {names[status.state]}")
+    w = words()
+    print(w.say("status.key", state=w.say(status.state)))
     if status.algorithm is not None:
-        print(f"Algorithm:     {status.algorithm.name}")
+        print(w.say("status.algorithm", name=status.algorithm.name))
     if certificate is not None:
-        print(f"Certificate:   {certificate.subject.rfc4514_string()}")
-        print(f"  issued by    {certificate.issuer.rfc4514_string()}")
-        print(f"  valid        {certificate.not_valid_before_utc.date()} to "
-              f"{certificate.not_valid_after_utc.date()}")
-    pin2_text = {PinState.NOT_SET: "not set", PinState.BLOCKED: "BLOCKED"}.get(
-        pin2.state, f"set, {pin2.tries_left} tries left")
-    print(f"PIN2:          {pin2_text}")
+        print(w.say("status.certificate", subject=certificate.subject.rfc4514_string(),
+                    issuer=certificate.issuer.rfc4514_string(),
+                    start=certificate.not_valid_before_utc.date().isoformat(),
+                    end=certificate.not_valid_after_utc.date().isoformat()))
+    pin2_text = w.say("status.pin2_set", tries=w.tries(pin2.tries_left)) \
+        if pin2.state is PinState.USABLE else w.say(pin2.state)
+    print(w.say("status.pin2", state=pin2_text))
     return EXIT_OK
 
 
@@ -181,7 +179,7 @@ def cmd_sign_file(args: argparse.Namespace) -> int:
         return exit_code(outcome)
     assert isinstance(outcome.value, bytes)
     write_private_file(out, outcome.value)
-    print(f"signed: {out}")
+    print(words().say("sign.signed", path=out))
     return EXIT_OK
 
 
