@@ -41,7 +41,7 @@ CARD: dict[str, tuple[str, str]] = {
     "ProblemKind.GROUP_NOT_SIGNED": ("DG{group} is not covered by the security object",
                                      "DG{group} در دادهٔ امنیتی نیامده است"),
     "ProblemKind.CHIP_KEY_MALFORMED": ("the chip's public key (DG15) is malformed",
-                                       "کلید عمومی تراشه (DG15) ساختار نادرستی دارد"),
+                                       "کلید عمومی تراشه (DG۱۵) ساختار نادرستی دارد"),
     "ProblemKind.CHIP_KEY_UNSUPPORTED": ("the chip's key is of an unknown kind ({algorithm})",
                                          "نوع کلید تراشه ناشناخته است ({algorithm})"),
     "ProblemKind.CHIP_AUTH_REFUSED": ("the chip refused to prove its key (status {sw})",
