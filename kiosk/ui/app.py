@@ -63,7 +63,7 @@ class KioskApp(App):
     dev_panel = BooleanProperty(False)
     title = "nidkiosk"
 
-    def __init__(self, backend: Backend, *, settings: Settings | None = None,
+    def __init__(self, *, backend: Backend, settings: Settings | None = None,
                  audit_path: Path, lang: str = "fa", fullscreen: bool = False,
                  dev_panel: bool = True, transitions: bool = True, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -164,6 +164,7 @@ class KioskApp(App):
             self.session.ask_operator(self.stop)
 
     def on_stop(self) -> None:
+        Window.unbind(on_request_close=self._close_requested, on_keyboard=self._key)
         for screen in self._screens.values():
             if hasattr(screen, "leave"):
                 screen.leave()

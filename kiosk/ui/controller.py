@@ -132,9 +132,11 @@ class KioskSession:
             return
         if self.view.kind in ("attract", "insert"):
             return
+        if self.view.kind == "outcome" and self.view.data.get("final"):
+            self.go_home()  # the card was taken back after the session ended
+            return
         self.wipe()
         self._show(View("outcome", self.words.say("removed.title"),
-                        self.words.say("take_card") if False else
                         self.words.say("next.CARD_REMOVED"), tone="warn",
                         data={"final": True}))
         self._home()

@@ -20,6 +20,10 @@ def prepare_kivy(*, offscreen: bool = False, width: int = 1280, height: int = 80
         os.environ["SDL_VIDEODRIVER"] = "offscreen"  # no X: EGL on Mesa (notes.md)
     from kivy.config import Config
 
+    import logging
+
+    logging.getLogger("nidkiosk").setLevel(logging.INFO)  # Kivy's logger shows everything
+
     Config.set("graphics", "width", str(width))
     Config.set("graphics", "height", str(height))
     Config.set("graphics", "resizable", "0")

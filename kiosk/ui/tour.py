@@ -144,7 +144,7 @@ def run_tour(directory: Path, *, timeout: float = 240.0) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     rig = SimulatorRig()
     rig.prepare()
-    app = KioskApp(rig, settings=Settings(idle_seconds=600), audit_path=audit_path(),
+    app = KioskApp(backend=rig, settings=Settings(idle_seconds=600), audit_path=audit_path(),
                    transitions=False, dev_panel=False)
     steps: list[Step] = []
     saved: list[Path] = []

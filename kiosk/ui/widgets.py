@@ -192,3 +192,21 @@ class DirBox(BoxLayout):
             for child in self.children:
                 offset = child.x - self.x
                 child.x = self.x + self.width - offset - child.width
+
+
+class Layer(BoxLayout):
+    """A layout that is either shown (drawn, touchable) or hidden (neither)."""
+
+    shown = BooleanProperty(True)
+
+    def on_shown(self, *_args: Any) -> None:
+        self.opacity = 1 if self.shown else 0
+
+    def on_touch_down(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_down(touch))
+
+    def on_touch_move(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_move(touch))
+
+    def on_touch_up(self, touch: Any) -> bool:
+        return bool(self.shown and super().on_touch_up(touch))

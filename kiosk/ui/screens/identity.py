@@ -23,10 +23,8 @@ class IdentityScreen(KioskScreen):
         fields.clear_widgets()
         self.ids.photo.texture = None
         genuine = reading.contents is not None
-        self.ids.good.opacity = 1 if genuine else 0
-        self.ids.good.disabled = not genuine
-        self.ids.bad.opacity = 0 if genuine else 1
-        self.ids.bad.disabled = genuine
+        self.ids.good.shown = genuine
+        self.ids.bad.shown = not genuine
         if not genuine:
             self.ids.reasons.text = "\n".join(
                 f"• {line}" for line in authenticity_lines(w, reading.authenticity))
