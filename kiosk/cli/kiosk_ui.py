@@ -66,7 +66,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
             raise UsageError("--sensor PORT is needed without --simulator")
         backend = PcscBackend(trust_anchors(args.trust), args.sensor, args.reader)
     try:
-        KioskApp(backend, settings=settings, audit_path=audit_path(), lang=args.ui_lang,
+        KioskApp(backend=backend, settings=settings, audit_path=audit_path(), lang=args.ui_lang,
                  fullscreen=args.fullscreen).run()
     finally:
         backend.close()

@@ -18,9 +18,9 @@ def prepare_kivy(*, offscreen: bool = False, width: int = 1280, height: int = 80
     os.environ.setdefault("KIVY_HOME", str(kivy_home))
     if offscreen:
         os.environ["SDL_VIDEODRIVER"] = "offscreen"  # no X: EGL on Mesa (notes.md)
-    from kivy.config import Config
-
     import logging
+
+    from kivy.config import Config
 
     logging.getLogger("nidkiosk").setLevel(logging.INFO)  # Kivy's logger shows everything
 
