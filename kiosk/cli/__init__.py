@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from apdu.errors import CardError
 from apdu.trace import enable_traffic_log
-from kiosk.cli import ca, card, deliver, finger, pin, sign, sim
+from kiosk.cli import ca, card, deliver, finger, kiosk_ui, pin, sign, sim
 from kiosk.cli.common import (
     EXIT_CARD,
     EXIT_FAILURE,
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     sign.add_commands(commands)
     deliver.add_commands(commands)
     ca.add_commands(commands)
+    kiosk_ui.add_commands(commands)
     return parser
 
 
