@@ -84,7 +84,7 @@ class InProcessTransport(Transport):
             raise CardRemovedError("the card was removed")
         return self._chip
 
-    def transmit(self, command: bytes) -> bytes:
+    def transmit(self, command: bytes, timeout: float | None = None) -> bytes:
         chip = self._present()
         try:
             return chip.process(bytes(command))

@@ -82,7 +82,7 @@ class KioskLabel(Label):  # type: ignore[misc]
         self._align()
 
     def _create_label(self) -> None:
-        if isinstance(self._label, ShapedCoreLabel):
+        if isinstance(self._label, ShapedCoreLabel):  # type: ignore[has-type]
             return
         dkw = {x: getattr(self, x) for x in self._font_properties}
         dkw["usersize"] = self.text_size

@@ -26,7 +26,15 @@ OPERATOR = "1402"
 class Step:
     until: Callable[[], bool]  # wait for this
     shot: str | None  # then save a screenshot by this name
-    then: Callable[[], None] | None = None  # then do this
+    then: Callable[[], object] | None = None  # then do this
+
+
+@dataclass
+class _TourState:
+    index: int = 0  # the step waited for
+    pending: str | None = None  # a screenshot to take at the next frames
+    settle: int = 0  # frames to let pass before it
+    elapsed: float = 0.0
 
 
 def _press_button(widget: Any) -> None:
@@ -71,6 +79,12 @@ def build_steps(app: Any, rig: Any, lang_tour: bool = True) -> list[Step]:
     def submit() -> None:
         app.screen("pin").submit()
 
+    def enter(digits: str) -> Callable[[], None]:
+        def typed_and_sent() -> None:
+            pin_digits(digits)()
+            submit()
+        return typed_and_sent
+
     def matched_or_retry(then: Callable[[], bool]) -> Callable[[], bool]:
         """A synthetic touch the card does not recognise (it happens): another touch."""
         def check() -> bool:
@@ -87,20 +101,20 @@ def build_steps(app: Any, rig: Any, lang_tour: bool = True) -> list[Step]:
         Step(on("menu"), "menu", tile(Service.CHANGE_PIN1)),
         Step(on_pin("secret"), None, pin_digits(SIM_PIN1)),
         Step(lambda: app.screen("pin").dots != "", "pin-entry", submit),
-        Step(on_pin("new"), "new-pin", lambda: (pin_digits(NEW_PIN1)(), submit())),
-        Step(on_pin("new", again=True), None, lambda: (pin_digits(NEW_PIN1)(), submit())),
+        Step(on_pin("new"), "new-pin", enter(NEW_PIN1)),
+        Step(on_pin("new", again=True), None, enter(NEW_PIN1)),
         Step(on("outcome"), "pin-changed", tap("outcome", "more")),
         Step(on("menu"), None, tile(Service.RESET_PIN1_BY_FINGER)),
         Step(on("finger"), "finger", lambda: rig.place(SimFinger.HOLDER)),
         Step(matched_or_retry(on_pin("new")), "forgot-new-pin",
-             lambda: (pin_digits(FORGOT_PIN1)(), submit())),
-        Step(on_pin("new", again=True), None, lambda: (pin_digits(FORGOT_PIN1)(), submit())),
+             enter(FORGOT_PIN1)),
+        Step(on_pin("new", again=True), None, enter(FORGOT_PIN1)),
         Step(on("outcome"), "pin-reset", tap("outcome", "more")),
         Step(on("menu"), None, tile(Service.ACTIVATE_SIGNATURE)),
         Step(on("confirm"), "activation-fee", tap("confirm", "confirm")),
-        Step(on_pin("secret"), None, lambda: (pin_digits(FORGOT_PIN1)(), submit())),
-        Step(on_pin("new"), None, lambda: (pin_digits(NEW_PIN2)(), submit())),
-        Step(on_pin("new", again=True), None, lambda: (pin_digits(NEW_PIN2)(), submit())),
+        Step(on_pin("secret"), None, enter(FORGOT_PIN1)),
+        Step(on_pin("new"), None, enter(NEW_PIN2)),
+        Step(on_pin("new", again=True), None, enter(NEW_PIN2)),
         Step(lambda: on("working")() and bool(app.session.view.data.get("steps")),
              "activation-progress"),
         Step(on("outcome"), "signature-active", tap("outcome", "finish")),
@@ -113,8 +127,8 @@ def build_steps(app: Any, rig: Any, lang_tour: bool = True) -> list[Step]:
         Step(on("menu"), "office-menu", tile(Service.DELIVER)),
         Step(on("operator"), "operator", lambda: type_pin(app, "operator", OPERATOR)),
         Step(on("finger"), None, lambda: rig.place(SimFinger.HOLDER)),
-        Step(matched_or_retry(on_pin("new")), None, lambda: (pin_digits(NEW_PIN1)(), submit())),
-        Step(on_pin("new", again=True), None, lambda: (pin_digits(NEW_PIN1)(), submit())),
+        Step(matched_or_retry(on_pin("new")), None, enter(NEW_PIN1)),
+        Step(on_pin("new", again=True), None, enter(NEW_PIN1)),
         Step(on("outcome"), "delivered", rig.remove),
         Step(on("outcome"), "card-removed", lambda: app.session.go_home()),
     ]
@@ -148,45 +162,45 @@ def run_tour(directory: Path, *, timeout: float = 240.0) -> list[Path]:
                    transitions=False, dev_panel=False)
     steps: list[Step] = []
     saved: list[Path] = []
-    state = {"index": 0, "pending": None, "settle": 0, "elapsed": 0.0}
+    state = _TourState()
 
     def flipped(*_args: Any) -> None:
-        name = state["pending"]
+        name = state.pending
         if name is None:
             return
-        if state["settle"] > 0:
-            state["settle"] -= 1
+        if state.settle > 0:
+            state.settle -= 1
             return
         target = directory / f"{len(saved) + 1:02d}-{name}.png"
         written = Path(Window.screenshot(name=str(target)))
         written.replace(target)
         saved.append(target)
-        state["pending"] = None
-        step = steps[state["index"]]
-        state["index"] += 1
+        state.pending = None
+        step = steps[state.index]
+        state.index += 1
         if step.then is not None:
             step.then()
 
     def tick(dt: float) -> None:
-        state["elapsed"] += dt
-        if state["elapsed"] > timeout:
-            logger.error("tour stopped: step %d never came", state["index"])
+        state.elapsed += dt
+        if state.elapsed > timeout:
+            logger.error("tour stopped: step %d never came", state.index)
             app.stop()
             return
         Window.canvas.ask_update()
-        if state["pending"] is not None:
+        if state.pending is not None:
             return
-        if state["index"] >= len(steps):
+        if state.index >= len(steps):
             app.stop()
             return
-        step = steps[state["index"]]
+        step = steps[state.index]
         if not step.until():
             return
         if step.shot is not None:
-            state["pending"] = step.shot
-            state["settle"] = 3
+            state.pending = step.shot
+            state.settle = 3
             return
-        state["index"] += 1
+        state.index += 1
         if step.then is not None:
             step.then()
 
@@ -200,8 +214,8 @@ def run_tour(directory: Path, *, timeout: float = 240.0) -> list[Path]:
         app.run()
     finally:
         rig.close()
-    if state["index"] < len(steps):
+    if state.index < len(steps):
         view = app.session.view if app.session else None
-        raise RuntimeError(f"the tour stopped at step {state['index']} of {len(steps)} "
+        raise RuntimeError(f"the tour stopped at step {state.index} of {len(steps)} "
                            f"on {view.kind if view else None}: {view.title if view else ''}")
     return saved
