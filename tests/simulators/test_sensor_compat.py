@@ -38,7 +38,7 @@ pytestmark = pytest.mark.timeout(120)  # the examples poll GenImg without a boun
 PERSON, STRANGER, FINGER = 7, 8, 2
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def impression(seed: int, number: int) -> np.ndarray:
     """One touch of the right index of persona ``seed`` (rendered once per session)."""
     return touch(seed, FINGER, number)

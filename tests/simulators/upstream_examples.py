@@ -120,7 +120,10 @@ def adafruit_open(port: str) -> adafruit_fingerprint.Adafruit_Fingerprint:
     return adafruit_fingerprint.Adafruit_Fingerprint(uart)
 
 
-def adafruit_listing(finger: adafruit_fingerprint.Adafruit_Fingerprint) -> tuple[list[int], int, int]:
+Sensor = adafruit_fingerprint.Adafruit_Fingerprint
+
+
+def adafruit_listing(finger: Sensor) -> tuple[list[int], int, int]:
     """The top of the simpletest menu: templates, their count, the library size."""
     if finger.read_templates() != adafruit_fingerprint.OK:
         raise RuntimeError("Failed to read templates")
