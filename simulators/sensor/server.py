@@ -125,7 +125,9 @@ def run_sensor(
     ``line_rate`` paces the output at the module's baud rate (about 7 s per image at
     57600), as ``config.timing.pace`` does; by default the pty runs as fast as it can.
     ``flash_path`` keeps the module's flash (template library, password, address,
-    parameters) in a file across runs; without it the flash lives in memory.
+    parameters) in a file across runs, and what it holds wins over ``config``'s factory
+    settings (the CLI writes explicit options into it first); without it the flash lives
+    in memory.
     ``persona_provider`` overrides the registered one for ``place persona`` requests;
     ``faults`` starts with faults already queued.
     """
