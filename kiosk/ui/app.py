@@ -170,3 +170,4 @@ class KioskApp(App):
                 screen.leave()
         if self.session is not None:
             self.session.close()
+        self.backend.close()  # the app owns its devices for its lifetime

@@ -143,16 +143,23 @@ class SimulatorRig(Backend):
         self._images: dict[int, str] = {}
         self._lock = threading.Lock()
         self._touches = 0
+        self._preparing: threading.Thread | None = None
+        self._closed = False
         self.inserted: SimCard | None = None
 
     # -- cards ----------------------------------------------------------------------
     def prepare(self) -> threading.Thread:
         """Personalize the simulated cards in the background (the first insert waits)."""
-        thread = threading.Thread(target=lambda: [self._image(s) for s in (HOLDER_SEED,
-                                                                            NEW_SEED)],
-                                  name="sim-cards", daemon=True)
+        thread = threading.Thread(target=self._prepare_images, name="sim-cards", daemon=True)
+        self._preparing = thread
         thread.start()
         return thread
+
+    def _prepare_images(self) -> None:
+        for seed in (HOLDER_SEED, NEW_SEED):
+            if self._closed:
+                return
+            self._image(seed)
 
     def _image(self, seed: int):  # noqa: ANN202 - a CardImage
         from simulators.card.image import CardImage
@@ -233,5 +240,10 @@ class SimulatorRig(Backend):
             self.sensor.lift()
 
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         self._listeners.clear()
+        if self._preparing is not None:
+            self._preparing.join(timeout=30)  # it holds the rig until its card is made
         self.sensor.stop()
