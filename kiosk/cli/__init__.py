@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 
 from apdu.errors import CardError
 from apdu.trace import enable_traffic_log
-from kiosk.cli import ca, card, deliver, finger, kiosk_ui, pin, sign, sim
 from kiosk.cli.common import (
     EXIT_CARD,
     EXIT_FAILURE,
@@ -30,6 +29,10 @@ logger = logging.getLogger("nidkiosk.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # imported here: ``kiosk.cli.words`` is shared with the kiosk, which must not pay for
+    # every command's imports (the signature authority's SQLAlchemy among them)
+    from kiosk.cli import ca, card, deliver, finger, kiosk_ui, pin, sign, sim
+
     parser = argparse.ArgumentParser(
         prog="nidkiosk", description="Iran national smart ID card: kiosk and reader tools")
     parser.add_argument("-v", "--verbose", action="count", default=0)

@@ -15,6 +15,7 @@ import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kivy.clock import Clock
 
@@ -48,7 +49,9 @@ from kiosk.ui.backend import Backend
 from kiosk.ui.present import View
 from kiosk.ui.words import UiWords
 from signing.activation import ACTIVATION_FEE_TOMAN
-from signing.ca import LocalCertificateAuthority
+
+if TYPE_CHECKING:
+    from signing.ca import LocalCertificateAuthority
 
 logger = logging.getLogger("nidkiosk.ui")
 
@@ -162,6 +165,8 @@ class KioskSession:
 
     def authority(self) -> LocalCertificateAuthority:
         if self._authority is None:
+            from signing.ca import LocalCertificateAuthority  # SQLAlchemy: only when used
+
             self._authority = LocalCertificateAuthority(self.backend.ca_dir)
         return self._authority
 
