@@ -103,6 +103,7 @@ bench: setup nbis
 	$(PY) -m bench.match_on_card
 	$(PY) -m bench.signing
 	$(PY) -m bench.registry_bookings
+	$(PY) -m bench.kiosk_ui
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
 	    --impressions 4 --difficulty standard --seed-range report
 
