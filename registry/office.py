@@ -86,7 +86,8 @@ def record(session: Session, row: Application, today: jdatetime.date) -> OfficeR
     issued = parse_jalali(card.issued_on) if card else None
     return OfficeRecord(
         application_id=row.id, national_code=row.national_code,
-        status=effective_status(row, card, today), office_id=enrolment.office_id,
+        tracking_code=row.tracking_code, status=effective_status(row, card, today),
+        office_id=enrolment.office_id, office_name=_office_name(session, enrolment.office_id),
         completed_at=enrolment.completed_at, completed_by=enrolment.completed_by,
         photo_source=PhotoSource(enrolment.photo_source),
         captured=tuple(FingerPosition(f.position) for f in fingers if f.template is not None),
@@ -105,6 +106,11 @@ def record(session: Session, row: Application, today: jdatetime.date) -> OfficeR
         ready_at=card.ready_at if card else None,
         delivered_at=card.delivered_at if card else None,
         late_collection=card.late_collection if card else None)
+
+
+def _office_name(session: Session, office_id: int) -> str:
+    place = session.get(Office, office_id)
+    return place.name if place else ""
 
 
 def charge_view(payment: Payment) -> Charge:

@@ -101,8 +101,10 @@ class OfficeRecord:
 
     application_id: int
     national_code: str
+    tracking_code: str = field(repr=False)    # printed on the applicant's receipts
     status: Status                     # as of now: an uncollected card past its day is voided
     office_id: int
+    office_name: str
     completed_at: dt.datetime
     completed_by: str
     photo_source: PhotoSource

@@ -1,8 +1,9 @@
 """``nidkiosk``: the command line. Each command drives a flow and words its outcome.
 
-Exit codes: 0 success, 2 usage error, 3 card, reader or sensor error, 4 verification
-failed (the card is not genuine, or a secret or finger did not verify), 1 anything
-else, 130 interrupted.
+Exit codes: 0 success, 2 usage error, 3 card, reader, sensor or registry storage
+unavailable, 4 verification failed (the card is not genuine, or a secret or finger did
+not verify) or, for ``registry`` and ``office``, refused by a rule; 1 anything else,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from apdu.errors import CardError
 from apdu.trace import enable_traffic_log
-from kiosk.cli import ca, card, deliver, finger, pin, sign, sim
+from kiosk.cli import ca, card, deliver, finger, office, pin, registry, sign, sim
 from kiosk.cli.common import (
     EXIT_CARD,
     EXIT_FAILURE,
@@ -44,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sign.add_commands(commands)
     deliver.add_commands(commands)
     ca.add_commands(commands)
+    registry.add_commands(commands)
+    office.add_commands(commands)
     return parser
 
 
