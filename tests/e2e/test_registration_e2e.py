@@ -84,7 +84,7 @@ def complete_with_fingers(sensor, args: list[str]) -> dict:
 
 
 def test_pre_registration_to_a_delivered_card(db_url: str, tmp_path: Path, reader0, sensor,
-                                              issuer) -> None:
+                                              issuer, receipt_font) -> None:
     started = time.monotonic()
     db = ["--db", db_url]
     ok("registry", "migrate", *db)
