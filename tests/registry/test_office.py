@@ -366,3 +366,41 @@ def test_issue_needs_a_factory_and_unknown_records_are_not_found(
         registry.office_record(12345)
     with pytest.raises(NotFound):
         registry.collection(1, "0010350829")
+
+
+def _all_steps(desk: LocalRegistry, app_id: int, office_id: int, code: str,
+               serial: str) -> dict[str, object]:
+    manager = desk.with_caller(MANAGER)
+    return {
+        "complete": lambda: desk.complete_registration(completion(app_id, office_id)),
+        "decide": lambda: manager.decide(Decision(app_id, True)),
+        "issue": lambda: desk.issue_card(app_id),
+        "ready": lambda: desk.card_arrived(app_id),
+        "deliver": lambda: desk.record_delivery(delivery(app_id, office_id,
+                                                         evidence(code, serial), NORMAL_FEE)),
+    }
+
+
+def test_a_refused_registration_takes_no_office_step(desk: LocalRegistry,
+                                                     clock: SettableClock) -> None:
+    app_id, office_id, code = _through(desk, clock, Status.COMPLETED, n=11)
+    desk.with_caller(MANAGER).decide(Decision(app_id, False, RejectReason.PHOTO_UNSUITABLE))
+    for step, attempt in _all_steps(desk, app_id, office_id, code, "0A0000000").items():
+        with pytest.raises(TransitionRefused) as refused:
+            attempt()  # type: ignore[operator]
+        assert refused.value.from_status is Status.CANCELLED, step
+
+
+def test_a_delivered_card_takes_no_other_office_step(desk: LocalRegistry,
+                                                     clock: SettableClock) -> None:
+    app_id, office_id, code = _through(desk, clock, Status.READY_FOR_COLLECTION, n=12)
+    serial = desk.office_record(app_id).card_serial
+    assert serial is not None
+    steps = _all_steps(desk, app_id, office_id, code, serial)
+    first = steps.pop("deliver")()  # type: ignore[operator]
+    for step, attempt in steps.items():
+        with pytest.raises(TransitionRefused) as refused:
+            attempt()  # type: ignore[operator]
+        assert refused.value.from_status is Status.DELIVERED, step
+    assert desk.record_delivery(delivery(app_id, office_id, evidence(code, serial),
+                                         NORMAL_FEE)) == first      # the same record again
