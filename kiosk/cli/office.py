@@ -66,7 +66,8 @@ from registry.office_contract import (
     OfficeRecord,
     RejectReason,
 )
-from registry.photo import Photo, PhotoSource
+from registry.office_refusals import OfficeRefusal, OfficeStepRefused
+from registry.photo import Photo, PhotoSource, photo_problem
 from registry.service import LocalRegistry
 
 FINGER_NAMES = {p.name.lower().replace("_", "-"): p for p in FingerPosition}
@@ -326,6 +327,9 @@ def _enrol(args: argparse.Namespace, skipped: dict[FingerPosition, SkipReason]
 def cmd_complete(args: argparse.Namespace) -> int:
     skipped = _skips(args)
     photo = _photo(args)
+    problem = photo_problem(photo.jpeg)
+    if problem is not None:        # before the ten fingers, not after them
+        raise OfficeStepRefused(OfficeRefusal.PHOTO, detail=problem.value)
     documents = Documents(
         BirthCertificateSeen(args.given_name, args.surname, args.father_name,
                              args.certificate_number, args.serial,

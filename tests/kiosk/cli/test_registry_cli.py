@@ -136,3 +136,16 @@ def test_storage_trouble_is_exit_3(tmp_path: Path) -> None:
                "--national-code", CODE, "--birth-date", "1370/05/12")
     assert down.returncode == 3 and "not available" in down.stderr
     assert "Traceback" not in stale.stderr + down.stderr
+
+
+def test_a_photo_the_card_cannot_take_is_refused_before_the_fingers(db: list[str],
+                                                                    tmp_path: Path) -> None:
+    not_jpeg = tmp_path / "photo.png"
+    not_jpeg.write_bytes(b"\x89PNG\r\n\x1a\n")
+    done = cli("office", "complete", *db, "--application", "1", "--office", "1",
+               "--sensor", str(tmp_path / "no-sensor"), "--photo", str(not_jpeg),
+               "--given-name", "مریم", "--surname", "رضایی", "--father-name", "حسن",
+               "--certificate-number", "1", "--serial", "93-د-619869",
+               "--postal-code", "1351789012", "--address", "تهران", "--landline",
+               "02188881234", "--mobile", "09121234567")
+    assert done.returncode == 4 and "not a JPEG" in done.stderr
