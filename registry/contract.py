@@ -16,6 +16,7 @@ import jdatetime
 
 from citizen.identity import Gender
 from registry.eligibility import ApplicationKind
+from registry.fees import Receipt
 from registry.lifecycle import Status
 from registry.states import AppointmentState, Disposition, PaymentPurpose, PaymentState
 
@@ -164,6 +165,8 @@ class ApplicationView:
     appointment: AppointmentView | None = None
     booking_deadline: jdatetime.date | None = None   # last day to book (once registered)
     rebooking_from: jdatetime.date | None = None     # first day to rebook after a missed one
+    card_serial: str | None = None                   # once the card is issued
+    collect_by: jdatetime.date | None = None         # last day to collect at the normal fee
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ class PaymentView:
     disposition: Disposition | None
     bank_reference: str | None
     appointment: AppointmentView | None = None
+    receipt: Receipt | None = None     # the lines and shares of what this payment pays
 
 
 @dataclass(frozen=True)

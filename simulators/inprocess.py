@@ -85,7 +85,7 @@ class InProcessTransport(Transport):
         return self._chip
 
     def transmit(self, command: bytes, timeout: float | None = None) -> bytes:
-        chip = self._present()
+        chip = self._present()          # in process: answered at once, no deadline to keep
         try:
             return chip.process(bytes(command))
         except PowerLoss as exc:
