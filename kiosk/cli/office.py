@@ -68,7 +68,7 @@ from registry.office_contract import (
 )
 from registry.office_refusals import OfficeRefusal, OfficeStepRefused
 from registry.photo import Photo, PhotoSource, photo_problem
-from registry.service import LocalRegistry
+from registry.service import RegistryService
 
 FINGER_NAMES = {p.name.lower().replace("_", "-"): p for p in FingerPosition}
 
@@ -174,7 +174,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     p.set_defaults(func=cmd_record)
 
 
-def _desk(args: argparse.Namespace, **parts: object) -> LocalRegistry:
+def _desk(args: argparse.Namespace, **parts: object) -> RegistryService:
     return open_registry(args, caller_for("office", args.operator), **parts)
 
 
