@@ -45,7 +45,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
 	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg, \
-	    kivy, arabic_reshaper, bidi.algorithm"
+	    kivy, arabic_reshaper, bidi.algorithm, starlette, uvicorn, httpx"
 	@touch $@
 
 fonts: $(FONT_DIR)/Vazirmatn-Regular.ttf

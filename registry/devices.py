@@ -211,6 +211,7 @@ def revoke(database: Database, name: str, reason: str = "unspecified", *,
             device.revoked_at, device.revoked_reason = now, reason[:32]
             audit.record(tx.session, actor=actor, action="device.revoke", subject="device",
                          subject_id=device.id, at=now, name=device.name, reason=reason[:32])
+        tx.session.flush()
         tx.session.expunge(device)
         return device
 
