@@ -9,9 +9,9 @@ process died (its lease ran out) takes the key over and runs again:
 - writes the registry's own rules make converge (``Operation.replayable``: a payment
   under its key, a resubmitted form, a place held again) simply run again;
 - the others run with a commit guard (``registry.storage.database.COMMIT_GUARD``): their
-  transaction sets ``applied`` on the key's row as it commits, so a second run whose
-  first one had committed is rolled back as ``AlreadyApplied`` instead of doing the step
-  twice.
+  write transaction first sets ``applied`` on the key's row (a row lock, committed or
+  rolled back with the step), so a second run whose first one had committed stops
+  before any work as ``AlreadyApplied`` instead of doing the step twice.
 
 Answers that say "try again" (busy, unavailable) are not stored: the key is released.
 Stored answers are kept a day, then purged as new keys arrive.
@@ -80,8 +80,8 @@ def claim(database: Database, device_id: int, key: str, operation: str, print_: 
 
 
 def commit_guard(record_id: int, operation: str) -> Callable[[Session], None]:
-    """Mark the key applied with the first write transaction of this run; refuse the run if
-    an earlier one already applied it."""
+    """Mark the key applied in the first write transaction of this run, before its work;
+    refuse the run if an earlier one already applied it."""
     fired = False
 
     def guard(session: Session) -> None:

@@ -33,9 +33,9 @@ _RETRYABLE_SQLSTATES = {
 }
 
 
-#: Called with the session at the end of every write transaction, just before its commit,
-#: while set (a networked registry sets it for one request): what it writes commits or
-#: rolls back with the registry's own change, and an exception from it rolls both back.
+#: Called with the session at the start of every write transaction while set (a networked
+#: registry sets it for one request): what it writes commits or rolls back with the
+#: registry's own change, and an exception from it ends the transaction before any work.
 COMMIT_GUARD: ContextVar[Callable[[Session], None] | None] = ContextVar(
     "registry_commit_guard", default=None)
 
@@ -109,10 +109,10 @@ class Database:
             transaction = Transaction(session, self.dialect)
             try:
                 with session.begin():
-                    yield transaction
                     guard = COMMIT_GUARD.get()
                     if guard is not None:
                         guard(session)
+                    yield transaction
             finally:
                 transaction.close()
 
