@@ -243,6 +243,10 @@ def _plain(tp: type, data: Any, where: str) -> Any:
     raise WireError(where, f"unsupported type {tp.__name__}")
 
 
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
 def _dataclass(tp: type, data: Any, where: str) -> Any:
     if not isinstance(data, dict):
         raise WireError(where, f"expected an object ({tp.__name__})")
@@ -252,10 +256,10 @@ def _dataclass(tp: type, data: Any, where: str) -> Any:
         if not f.init:
             continue
         if f.name in data:
-            values[f.name] = from_json(hints[f.name], data[f.name], f"{where}.{f.name}")
+            values[f.name] = from_json(hints[f.name], data[f.name], _join(where, f.name))
         elif (f.default is dataclasses.MISSING
               and f.default_factory is dataclasses.MISSING):
-            raise WireError(f"{where}.{f.name}", "missing")
+            raise WireError(_join(where, f.name), "missing")
     unknown = set(data) - {f.name for f in dataclasses.fields(tp)}
     if unknown:
         raise WireError(where, f"unknown fields {sorted(unknown)}")
