@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import queue as queue_module
 import subprocess
 import sys
 import tempfile
@@ -145,7 +146,16 @@ def _phase(target: Any, args_of: Any, codes: list[ApplicationRef], kiosks: int,
         worker.start()
     ready.wait()
     started = time.perf_counter()
-    answers = [results.get() for _ in workers]
+    answers: list[dict[str, Any]] = []
+    while len(answers) < len(workers):
+        try:
+            answers.append(results.get(timeout=1.0))
+        except queue_module.Empty:
+            failed = [w for w in workers if w.exitcode not in (None, 0)]
+            if failed:
+                for worker in workers:
+                    worker.terminate()
+                raise RuntimeError(f"{len(failed)} kiosk process(es) failed") from None
     elapsed = time.perf_counter() - started
     for worker in workers:
         worker.join()

@@ -52,7 +52,9 @@ class StoredSimulatedBank(PaymentGateway):
         self._timeout = timeout
         self._lock = threading.Lock()
         self._script: deque[tuple[Behaviour, dt.timedelta]] = deque()
-        _metadata.create_all(database.engine, checkfirst=True)
+        with database.write("create the simulated bank's table") as tx:
+            tx.lock("simbank:create")          # processes starting together: one creates it
+            _metadata.create_all(tx.session.connection(), checkfirst=True)
 
     def script(self, behaviour: Behaviour, *, delay: dt.timedelta = dt.timedelta(0),
                times: int = 1) -> StoredSimulatedBank:

@@ -261,6 +261,9 @@ REGISTRY: dict[str, tuple[str, str]] = {
                                       "دارندهٔ این کارت کاربر این دفتر نیست"),
     "registry.signed_in": ("Operator {id} signed in ({role}) until {until}.",
                            "کاربر {id} ({role}) تا {until} وارد شد."),
+    "office.no_signature_certificate": (
+        "This card has no signature certificate: activate its signature first.",
+        "این کارت گواهی امضا ندارد: نخست امضای آن را فعال کنید."),
     "registry.signed_out": ("Signed out.", "از سامانه خارج شدید."),
     "registry.device_issued": ("Device {name} ({role}) issued: {dir}",
                                "دستگاه {name} ({role}) صادر شد: {dir}"),
