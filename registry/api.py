@@ -39,6 +39,8 @@ class Role(StrEnum):
     OFFICE = "office"        # one office's steps, with an operator signed in
     ADMIN = "admin"          # the fleet: offices, sweeps, the payment gateway's notices
     SERVER = "server"        # a service process's own certificate (never a client)
+    DEVELOPER = "developer"  # tests and demos: everything, only where the service runs
+    #                          with --simulator-control (refused by any other service)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,9 @@ READY = "/health/ready"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 SESSION_HEADER = "X-Operator-Session"
 REQUEST_ID_HEADER = "X-Request-Id"
+# honoured only by a service started with --simulator-control (tests and demos)
+SIMULATOR_NOW_HEADER = "X-Simulator-Now"       # the client's clock drives the registry's
+SIMULATOR_BANK_HEADER = "X-Simulator-Bank"     # behaviour;delay-seconds of a new payment
 
 
 @cache

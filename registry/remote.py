@@ -32,6 +32,7 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,7 @@ from registry.office_contract import (
     IssuedCard,
     OfficeRecord,
 )
+from registry.payments import SimulatedBank
 from registry.service import RegistryService
 from registry.service_errors import (
     AccessDenied,
@@ -80,6 +82,15 @@ from registry.signin import Challenge, OperatorSession, SignInProof, sign_challe
 from signing.signer import DigestSigner
 
 SERVICE = "registry"
+
+
+@dataclass(frozen=True)
+class SimulatorHooks:
+    """Tests and demos: send this clock's "now" with every call and this simulated bank's
+    scripted behaviours with new payments, to a service run with --simulator-control."""
+
+    clock: Clock
+    bank: SimulatedBank | None = None
 
 
 def client_context(certificate: Path, key: Path, ca: Path) -> ssl.SSLContext:
@@ -96,14 +107,15 @@ class RemoteRegistry(RegistryService):
     def __init__(self, urls: str | Sequence[str], *, certificate: Path, key: Path, ca: Path,
                  timeout: float = 10.0, attempts: int = 3, clock: Clock | None = None,
                  operator_session: str | None = None, in_progress_wait: float = 30.0,
-                 service: str = SERVICE) -> None:
+                 service: str = SERVICE, simulator: SimulatorHooks | None = None) -> None:
         addresses = [u.strip().rstrip("/") for u in
                      (urls.split(",") if isinstance(urls, str) else urls) if u.strip()]
         if not addresses or not all(u.startswith("https://") for u in addresses):
             raise ValueError("a registry service address is https://host:port")
         context = client_context(certificate, key, ca)
         self.urls = addresses
-        self.clock = clock or SystemClock()     # the faces' "today"; the service decides
+        self.simulator = simulator
+        self.clock = clock or (simulator.clock if simulator else SystemClock())
         self.operator_session = operator_session
         self.service = service
         self.attempts = max(attempts, len(addresses))
@@ -141,6 +153,14 @@ class RemoteRegistry(RegistryService):
             if not self.operator_session:
                 raise AccessDenied(AccessRefusal.OPERATOR_REQUIRED)
             headers[api.SESSION_HEADER] = self.operator_session
+        if self.simulator is not None:
+            headers[api.SIMULATOR_NOW_HEADER] = self.simulator.clock.now().isoformat()
+            scripted = (self.simulator.bank.take_scripted()
+                        if name == "start_payment" and self.simulator.bank else None)
+            if scripted is not None:
+                behaviour, delay = scripted
+                headers[api.SIMULATOR_BANK_HEADER] = (f"{behaviour.value};"
+                                                      f"{delay.total_seconds():g}")
         data = self._post(op.url, body, headers, name)
         return wire.from_json(op.result, data, "result")
 

@@ -16,6 +16,7 @@ import datetime as dt
 import secrets
 import threading
 from collections import deque
+from contextvars import ContextVar
 
 from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table, func, select
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,12 @@ from registry.payments import Behaviour, GatewayOutcome, GatewayStatus, PaymentG
 from registry.refusals import GatewayUnavailable, IdempotencyConflict, NotFound
 from registry.storage.database import Database
 from registry.storage.types import UtcDateTime
+
+#: Set for one request by a service started with --simulator-control: the client's clock,
+#: and what the bank does with the request's new payment (tests and demos only).
+REQUEST_CLOCK: ContextVar[Clock | None] = ContextVar("simbank_clock", default=None)
+REQUEST_BEHAVIOUR: ContextVar[tuple[Behaviour, dt.timedelta] | None] = ContextVar(
+    "simbank_behaviour", default=None)
 
 _metadata = MetaData()
 PAYMENTS = Table(
@@ -62,8 +69,11 @@ class StoredSimulatedBank(PaymentGateway):
             self._script.extend([(behaviour, delay)] * times)
         return self
 
+    def _now(self) -> dt.datetime:
+        return (REQUEST_CLOCK.get() or self._clock).now()
+
     def start(self, amount_rial: int, idempotency_key: str) -> str:
-        now = self._clock.now()
+        now = self._now()
         with self._database.write("simulated bank: start") as tx:
             tx.lock(f"simbank:{idempotency_key}")
             row = tx.session.execute(select(PAYMENTS).where(
@@ -75,8 +85,9 @@ class StoredSimulatedBank(PaymentGateway):
                     PAYMENTS.c.reference == row.reference).values(starts=row.starts + 1))
                 return str(row.reference)
             with self._lock:
-                behaviour, delay = (self._script.popleft() if self._script
-                                    else (Behaviour.SUCCEED, dt.timedelta(0)))
+                behaviour, delay = (REQUEST_BEHAVIOUR.get()
+                                    or (self._script.popleft() if self._script
+                                        else (Behaviour.SUCCEED, dt.timedelta(0))))
             if behaviour is Behaviour.UNREACHABLE:
                 raise GatewayUnavailable(self.name, "simulated: no answer")
             reference = f"{self.PREFIX}{secrets.token_hex(6).upper()}"
@@ -97,7 +108,7 @@ class StoredSimulatedBank(PaymentGateway):
         if row is None:
             raise NotFound("payment")
         behaviour = Behaviour(row.behaviour)
-        if self._clock.now() < row.decides_at:
+        if self._now() < row.decides_at:
             return GatewayStatus(reference, GatewayOutcome.PENDING, row.amount_rial)
         if behaviour in (Behaviour.SUCCEED, Behaviour.PAY_LATE):
             trn = f"{self.PREFIX}TRN-{reference.removeprefix(self.PREFIX)}"

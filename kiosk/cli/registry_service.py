@@ -52,6 +52,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
                    help="seconds a request owns its idempotency key before a retry may "
                         "take it over")
     p.add_argument("--ready-file", metavar="FILE", help="write the port here once listening")
+    p.add_argument("--simulator-control", action="store_true",
+                   help="TESTS AND DEMOS ONLY: clients drive the clock and the simulated "
+                        "bank, developer devices may do everything")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("device", help="the device CA: init, issue, revoke, list")
@@ -129,8 +132,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
                  "notifier": SimulatedSms(paths.run_dir() / "sms-outbox.jsonl")}
         paths.run_dir().mkdir(parents=True, exist_ok=True)
     configure_logging()
+    if args.simulator_control and not args.simulators:
+        raise UsageError("--simulator-control goes with --simulators")
     service = open_service(registry_url(args.db), national=national, name=args.name,
                            lease=args.lease, fault=os.environ.get(FAULT_VARIABLE),
+                           simulator_control=args.simulator_control,
                            **parts)  # type: ignore[arg-type]
     serve(service, tls, args.host, args.port,
           ready_file=Path(args.ready_file) if args.ready_file else None)

@@ -45,7 +45,7 @@ from registry.refusals import (
     NotFound,
     RateLimited,
 )
-from registry.server import access, idempotency, limits, signin
+from registry.server import access, idempotency, limits, signin, simulator
 from registry.service import LocalRegistry
 from registry.service_errors import (
     AccessDenied,
@@ -84,6 +84,7 @@ class ServiceParts:
     lease_clock: Clock = field(default_factory=SystemClock)   # leases are wall time
     name: str = "registry"
     fault: str | None = None              # tests only: "exit-after:<operation>"
+    simulator_control: bool = False       # tests and demos: see registry.server.simulator
 
 
 def status_of(exc: RegistryError) -> int:
@@ -158,13 +159,13 @@ class Handler:
             person = access.operator(self.database, device, headers.get(
                 api.SESSION_HEADER.lower()), self.now())
             log["operator"] = person.operator_id
-        access.authorize(device, op, person)
+        access.authorize(device, op, person, developers=self.parts.simulator_control)
         args = decode_arguments(op, body)
         if op.office_scoped:
             access.require_own_office(self.database, device, op, args)
         caller = access.caller(device, person)
         if not op.write:
-            return Answer(200, self._call(op, args, caller, None))
+            return Answer(200, self._call(op, args, caller, None, headers))
         key = headers.get(api.IDEMPOTENCY_HEADER.lower(), "")
         if not _KEY.fullmatch(key):
             raise InvalidRequest(api.IDEMPOTENCY_HEADER, "8-64 characters of A-Z a-z 0-9 . _ : -")
@@ -179,7 +180,7 @@ class Handler:
             return Answer(claim.replay.status, claim.replay.body)
         guard = None if op.replayable else idempotency.commit_guard(claim.record_id, op.name)
         try:
-            payload = self._call(op, args, caller, guard)
+            payload = self._call(op, args, caller, guard, headers)
         except RegistryError as exc:
             if isinstance(exc, _TRANSIENT):
                 idempotency.release(self.database, claim.record_id, lease_now)
@@ -195,8 +196,15 @@ class Handler:
         return Answer(200, payload)
 
     def _call(self, op: Operation, args: dict[str, Any], caller: Any,
-              guard: Callable[..., None] | None) -> str:
+              guard: Callable[..., None] | None, headers: dict[str, str]) -> str:
         registry = self.registry.with_caller(caller)
+        if self.parts.simulator_control:
+            with simulator.driven(registry, headers):
+                return self._run(op, registry, args, caller, guard)
+        return self._run(op, registry, args, caller, guard)
+
+    def _run(self, op: Operation, registry: LocalRegistry, args: dict[str, Any],
+             caller: Any, guard: Callable[..., None] | None) -> str:
         if op.guessable:
             ref = args["ref"]
             code = normalized_national_code(ref.national_code)

@@ -93,7 +93,8 @@ def open_service(url: str, *, national: NationalCa | None = None,
                  clock: Clock | None = None, gateway: PaymentGateway | None = None,
                  name: str = "registry", lease: float = 10.0, fault: str | None = None,
                  lookup_limits: LookupLimits | None = None, cards: CardProducer | None = None,
-                 notifier: Notifier | None = None, pool_size: int = 10) -> ServiceParts:
+                 notifier: Notifier | None = None, pool_size: int = 10,
+                 simulator_control: bool = False) -> ServiceParts:
     """The parts of one service process over the database at ``url`` (schema current).
 
     The payment gateway defaults to the SIMULATED bank with its book in the same
@@ -105,8 +106,13 @@ def open_service(url: str, *, national: NationalCa | None = None,
         gateway = StoredSimulatedBank(bank_database, clock)
     registry = LocalRegistry.open(url, gateway, caller=_nobody(), clock=clock,
                                   cards=cards, notifier=notifier, pool_size=pool_size)
+    if simulator_control:
+        logging.getLogger("nidkiosk.registry.service").warning(
+            "SIMULATOR CONTROL: clients set this service's clock and bank, developer devices "
+            "may do everything. Tests and demos only.")
     return ServiceParts(registry, national_trust(national),
-                        lookup_limits or LookupLimits(), lease, name=name, fault=fault)
+                        lookup_limits or LookupLimits(), lease, name=name, fault=fault,
+                        simulator_control=simulator_control)
 
 
 def _nobody() -> Any:
