@@ -13,7 +13,8 @@ device, starts ``--services`` ``nidkiosk registry serve --simulators
 so any code that opens its registry through ``registry.connect.open_registry`` (the
 kiosk, the office app, the CLI, their tests) talks to the service, its test clock and
 simulated bank driving the service's. Everything is stopped afterwards (the services'
-logs stay in the directory it prints); the command's exit code is this script's. As root, PostgreSQL runs as the postgres user.
+logs stay in the directory it prints); the command's exit code is this script's. As
+root, PostgreSQL runs as the postgres user.
 """
 
 from __future__ import annotations
