@@ -157,7 +157,11 @@ def _ref_options(p: argparse.ArgumentParser) -> None:
 
 
 def _citizen(args: argparse.Namespace) -> RegistryService:
-    return open_registry(args, caller_for("cli", operator()))
+    registry = open_registry(args, caller_for("cli", operator()))
+    if getattr(args, "bank", None) == "decline" and not isinstance(registry, LocalRegistry):
+        registry.close()            # before anything is written: the service's bank decides
+        raise UsageError(words().say("registry.remote_bank"))
+    return registry
 
 
 def _situation(args: argparse.Namespace) -> CardSituation:
@@ -259,8 +263,7 @@ def cmd_fees(args: argparse.Namespace) -> int:
 
 def _bank(registry: RegistryService, args: argparse.Namespace) -> None:
     if args.bank == "decline":
-        if not isinstance(registry, LocalRegistry):
-            raise UsageError(words().say("registry.remote_bank"))
+        assert isinstance(registry, LocalRegistry)      # refused earlier for the service
         gateway = registry.gateway
         assert isinstance(gateway, SimulatedBank)
         gateway.script(Behaviour.DECLINE)
