@@ -14,6 +14,7 @@ thread; the process keeps no state between requests beyond its connection pool.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
@@ -104,15 +105,11 @@ def status_of(exc: RegistryError) -> int:
     return 422
 
 
-def _retry_after(exc: RegistryError) -> dict[str, str]:
+def _retry_after(exc: RegistryError, now: dt.datetime | None) -> dict[str, str]:
     seconds = getattr(exc, "retry_after", None)
-    if isinstance(exc, RateLimited):
-        seconds = max(1.0, (exc.retry_at - time_now()).total_seconds())
+    if isinstance(exc, RateLimited) and now is not None:
+        seconds = max(1.0, (exc.retry_at - now).total_seconds())
     return {"Retry-After": str(max(1, round(seconds)))} if seconds is not None else {}
-
-
-def time_now() -> Any:
-    return SystemClock().now()
 
 
 @dataclass
@@ -122,9 +119,9 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _error_answer(exc: RegistryError) -> Answer:
+def _error_answer(exc: RegistryError, now: dt.datetime | None = None) -> Answer:
     return Answer(status_of(exc), json.dumps(wire.error_to_json(exc), ensure_ascii=False),
-                  _retry_after(exc))
+                  _retry_after(exc, now))
 
 
 class Handler:
@@ -149,7 +146,7 @@ class Handler:
             return self._operation(op, body, headers, peer, log)
         except RegistryError as exc:
             log["error"] = type(exc).__name__
-            return _error_answer(exc)
+            return _error_answer(exc, self.now())
 
     def _operation(self, op: Operation, body: bytes, headers: dict[str, str],
                    peer: bytes | None, log: dict[str, Any]) -> Answer:
@@ -263,8 +260,7 @@ class Handler:
         return Answer(200, json.dumps({"status": "ready", "service": self.parts.name}))
 
 
-def _seconds(value: float) -> Any:
-    import datetime as dt
+def _seconds(value: float) -> dt.timedelta:
     return dt.timedelta(seconds=value)
 
 
