@@ -53,6 +53,7 @@ from registry.contract import (
     RecoveryRequest,
 )
 from registry.devices import DeviceAuthority
+from registry.recovery import RecoveryLimits
 from registry.refusals import SlotGone
 from registry.remote import RemoteRegistry
 from registry.service import LocalRegistry, RegistryService
@@ -234,6 +235,11 @@ def main() -> None:
     parser.add_argument("--recover-every", type=int, default=4)
     args = parser.parse_args()
     places = args.places // OFFICES * OFFICES
+    per_kiosk = places * 1.1 / args.kiosks / max(args.recover_every, 1)
+    if args.recover_every and per_kiosk > RecoveryLimits().per_client * 0.9:
+        parser.error(f"about {per_kiosk:.0f} recoveries a kiosk: over the registry's limit "
+                     f"per device ({RecoveryLimits().per_client} an hour); raise "
+                     "--recover-every")
     day = _day()
     work = Path(tempfile.mkdtemp(prefix="nidkiosk-bench-service-"))
     os.environ.setdefault("NIDKIOSK_HOME", str(work / "home"))
