@@ -18,7 +18,6 @@ import ssl
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import uvicorn
 from cryptography import x509
@@ -26,6 +25,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from registry.cards import CardProducer
 from registry.clock import Clock, SystemClock
+from registry.contract import Caller  # replaced per request (with_caller)
 from registry.notify import Notifier
 from registry.payments import PaymentGateway
 from registry.server.app import PEER_CERTIFICATE, ServiceParts, create_app
@@ -104,7 +104,7 @@ def open_service(url: str, *, national: NationalCa | None = None,
     if gateway is None:
         bank_database = Database.open(url, pool_size=2)
         gateway = StoredSimulatedBank(bank_database, clock)
-    registry = LocalRegistry.open(url, gateway, caller=_nobody(), clock=clock,
+    registry = LocalRegistry.open(url, gateway, caller=Caller("service", "service"), clock=clock,
                                   cards=cards, notifier=notifier, pool_size=pool_size)
     if simulator_control:
         logging.getLogger("nidkiosk.registry.service").warning(
@@ -113,11 +113,6 @@ def open_service(url: str, *, national: NationalCa | None = None,
     return ServiceParts(registry, national_trust(national),
                         lookup_limits or LookupLimits(), lease, name=name, fault=fault,
                         simulator_control=simulator_control)
-
-
-def _nobody() -> Any:
-    from registry.contract import Caller
-    return Caller("service", "service")       # replaced per request (with_caller)
 
 
 def ssl_context(tls: Tls) -> ssl.SSLContext:
