@@ -31,6 +31,7 @@ import argparse
 import multiprocessing
 import os
 import queue as queue_module
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -279,6 +280,7 @@ def main() -> None:
             process.terminate()
             process.wait(timeout=20)
         server.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
