@@ -45,7 +45,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
 	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg, \
-	    kivy, arabic_reshaper, bidi.algorithm"
+	    kivy, arabic_reshaper, bidi.algorithm, starlette, uvicorn, httpx"
 	@touch $@
 
 fonts: $(FONT_DIR)/Vazirmatn-Regular.ttf
@@ -92,6 +92,7 @@ bench: setup nbis
 	$(PY) -m bench.match_on_card
 	$(PY) -m bench.signing
 	$(PY) -m bench.registry_bookings
+	$(PY) -m bench.registry_service
 	$(PY) -m bench.kiosk_ui
 	$(PY) -m bench.office_delivery
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
