@@ -82,10 +82,10 @@ run: setup
 	fi
 
 test: setup nbis
-	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q
+	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow" --deselect tests/biometric/test_bench_accuracy.py
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" --deselect tests/biometric/test_bench_accuracy.py
 
 bench: setup nbis
 	$(PY) -m bench.pcsc_roundtrips
