@@ -235,8 +235,6 @@ def cmd_mark(args: argparse.Namespace) -> int:
         registry.close()
 
 
-# --- completion -------------------------------------------------------------------------
-
 # --- decision, issue, ready -------------------------------------------------------------
 
 @registry_command
