@@ -26,6 +26,7 @@ from kiosk.text.ordering import (
     NBSP,
     PDI,
     Direction,
+    Marks,
     base_direction,
     display,
     layout,
@@ -36,7 +37,7 @@ from kiosk.text.ordering import (
 )
 
 __all__ = [
-    "LRI", "NBSP", "PDI", "Direction", "Lang", "amount", "base_direction", "count",
+    "LRI", "NBSP", "PDI", "Direction", "Lang", "Marks", "amount", "base_direction", "count",
     "digits", "display", "jalali_date", "layout", "ltr", "mobile", "national_code",
     "number", "plain_code", "seconds", "shape", "tries_left", "visual_line", "wrap",
 ]

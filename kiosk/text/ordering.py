@@ -25,6 +25,7 @@ from arabic_reshaper import ArabicReshaper
 from bidi.algorithm import get_display
 
 Direction = Literal["rtl", "ltr", "auto"]
+Marks = Literal["after", "before"]
 
 LRI = "\u2066"  # left-to-right isolate
 RLI = "\u2067"
@@ -89,11 +90,17 @@ def shape(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def visual_line(line: str, base: Direction = "auto") -> str:
+def visual_line(line: str, base: Direction = "auto", marks: Marks = "after") -> str:
     """One line of shaped, logical text in the left-to-right order a renderer draws.
 
     ``base`` is the paragraph's direction ("auto": its first strong character). The
     result has no direction controls and no zero-width joiners left in it.
+
+    ``marks`` says where a right-to-left run's combining marks (the hamza of «هٔ»,
+    harakat) go: "after" their base for a renderer that attaches marks by the font's
+    anchors (HarfBuzz: Kivy's SDL_ttf); "before" it for one that draws every glyph at
+    the pen with its own offsets (Pillow's basic layout), where a mark drawn for
+    right-to-left setting lands on the glyph to its left.
     """
     if not line:
         return line
@@ -104,7 +111,8 @@ def visual_line(line: str, base: Direction = "auto") -> str:
     embedded = line.translate(_TO_EMBEDDINGS)
     shown = get_display(embedded, base_dir="R" if base == "rtl" else "L")
     assert isinstance(shown, str)
-    return _marks_after_base(shown.translate(_STRIP_CONTROLS))
+    shown = shown.translate(_STRIP_CONTROLS)
+    return _marks_after_base(shown) if marks == "after" else shown
 
 
 def _marks_after_base(shown: str) -> str:
@@ -127,9 +135,10 @@ def _marks_after_base(shown: str) -> str:
     return "".join(out)
 
 
-def display(text: str, base: Direction = "auto") -> str:
-    """A single line, shaped and ordered (labels that never wrap, window titles, logs)."""
-    return "\n".join(visual_line(shape(part), base) for part in text.split("\n"))
+def display(text: str, base: Direction = "auto", marks: Marks = "after") -> str:
+    """A single line, shaped and ordered (labels that never wrap, window titles, logs,
+    the lines of a printed receipt with ``marks="before"``)."""
+    return "\n".join(visual_line(shape(part), base, marks) for part in text.split("\n"))
 
 
 Measure = Callable[[str], float]
