@@ -135,7 +135,8 @@ def receipt_rows(facts: ReceiptFacts) -> list[tuple[str, str, str]]:
          ltr(persian_digits("-".join(code[i:i + 4] for i in range(0, len(code), 4))))),
         ("fact", _FA.say("receipt.national_code"),
          ltr(persian_digits(grouped(facts.national_code)))),
-        ("fact", _FA.say("receipt.office"), facts.office_name),
+        *((("fact", _FA.say("receipt.office"), facts.office_name),) if facts.office_name
+          else ()),
         ("fact", _FA.say("receipt.date"), ltr(_when(facts.paid_at))),
     ]
     if facts.card_serial:
@@ -193,8 +194,12 @@ def _columns(right: str, left: str, font: ImageFont.FreeTypeFont, inner: int,
     if right_width + left_width + gap <= inner:
         return [(right, left)]
     if left_width >= right_width:
-        values = _wrap(left, font, int(inner - right_width - gap))
-        return [(right if i == 0 else "", v) for i, v in enumerate(values)]
+        room = int(inner - right_width - gap)
+        values = _wrap(left, font, room)
+        if all(font.getlength(drawn(v)) <= room for v in values):
+            return [(right if i == 0 else "", v) for i, v in enumerate(values)]
+        # a value that cannot break beside its label (a long reference): the line below
+        return [(right, ""), *(("", v) for v in _wrap(left, font, inner))]
     labels = _wrap(right, font, int(inner - left_width - gap))
     return [(label, left if i == 0 else "") for i, label in enumerate(labels)]
 

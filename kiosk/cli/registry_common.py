@@ -116,14 +116,21 @@ def _ensure_default_schema() -> None:
         migrate.upgrade(None)
 
 
-def open_registry(args: argparse.Namespace, caller: Caller, **parts: Any) -> LocalRegistry:
-    """The registry behind ``--db`` with the simulated bank (SIMULATOR: no money moves)."""
-    url = getattr(args, "db", None)
+def open_local_registry(url: str | None, caller: Caller, **parts: Any) -> LocalRegistry:
+    """The registry behind ``url`` (None: ``$NIDKIOSK_REGISTRY_URL``, else the SQLite file
+    in the data directory, migrated on first use) with the simulated bank unless a
+    ``gateway`` is given (SIMULATOR: no money moves). ``parts`` go to LocalRegistry.open."""
     if _default_database(url):
         paths.home().mkdir(parents=True, exist_ok=True)
         _ensure_default_schema()
-    clock = SystemClock()
-    return LocalRegistry.open(url, SimulatedBank(clock), caller=caller, clock=clock, **parts)
+    clock = parts.pop("clock", None) or SystemClock()
+    gateway = parts.pop("gateway", None) or SimulatedBank(clock)
+    return LocalRegistry.open(url, gateway, caller=caller, clock=clock, **parts)
+
+
+def open_registry(args: argparse.Namespace, caller: Caller, **parts: Any) -> LocalRegistry:
+    """The registry behind ``--db`` with the simulated bank (SIMULATOR: no money moves)."""
+    return open_local_registry(getattr(args, "db", None), caller, **parts)
 
 
 # --- output -----------------------------------------------------------------------------

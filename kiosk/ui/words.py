@@ -15,6 +15,7 @@ from typing import Any
 from kiosk.cli.words import CATALOG as CLI_CATALOG
 from kiosk.text import Lang, digits
 from kiosk.ui.words_outcomes import OUTCOMES
+from kiosk.ui.words_registry import REGISTRY_UI
 
 UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "app.title": ("کارت ملی هوشمند", "National Smart ID Card"),
@@ -167,6 +168,7 @@ UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "gender.FEMALE": ("زن", "Female"),
 }
 UI.update(OUTCOMES)
+UI.update(REGISTRY_UI)
 
 
 class UiWords:
