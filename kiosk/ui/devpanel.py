@@ -53,8 +53,13 @@ class DevPanel(BoxLayout):
             flow = getattr(session, "flow", None)
             if isinstance(flow, EnrolFingersFlow):
                 position = int(flow.finger)
-        self.rig.place(finger, position)
-        self.status = f"sensor: {kind}"
+        self.status = f"sensor: {kind}..."
+
+        def work() -> None:  # a synthetic finger image takes a moment to make
+            self.rig.place(finger, position)
+            Clock.schedule_once(lambda _dt: setattr(self, "status", f"sensor: {kind}"), 0)
+
+        threading.Thread(target=work, daemon=True).start()
 
     def decline_next_payment(self) -> None:
         from kivy.app import App

@@ -9,10 +9,12 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from kivy.core.window import Window
+from kivy.graphics.opengl import GL_RGB, GL_UNSIGNED_BYTE, glReadPixels
 from kivy.tests.async_common import UnitKivyApp
 
 from kiosk.ui.app import KioskApp
@@ -43,7 +45,11 @@ def make_app(settings: Settings | None = None) -> Callable[[], KioskApp]:
 
 
 class Screens:
-    """Saves each screen the app shows, once, when it has been drawn."""
+    """Saves each screen the app shows, once, when it has been drawn.
+
+    The pixels are read on the frame (``Window.on_flip``); the PNG is written on a
+    thread, so a test does not wait for the encoder on every new screen.
+    """
 
     def __init__(self, app: Any, directory: Path, prefix: str) -> None:
         self.app = app
@@ -52,6 +58,7 @@ class Screens:
         self.saved: list[Path] = []
         self._last: tuple[str, str] | None = None
         self._frames = 0
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="screenshots")
         Window.bind(on_flip=self._flipped)
 
     def _flipped(self, *_args: Any) -> None:
@@ -67,11 +74,21 @@ class Screens:
         self._frames = 0
         self._last = key
         target = self.directory / f"{self.prefix}-{len(self.saved) + 1:02d}-{view.kind}.png"
-        Path(Window.screenshot(name=str(target))).replace(target)
+        width, height = Window.size
+        pixels = glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE)
+        self._writer.submit(_write_png, target, pixels, width, height)
         self.saved.append(target)
 
     def close(self) -> None:
         Window.unbind(on_flip=self._flipped)
+        self._writer.shutdown(wait=True)
+
+
+def _write_png(target: Path, pixels: bytes, width: int, height: int) -> None:
+    from PIL import Image
+
+    Image.frombytes("RGB", (width, height), pixels).transpose(
+        Image.Transpose.FLIP_TOP_BOTTOM).save(target)
 
 
 async def until(app: Any, condition: Callable[[], bool], timeout: float = 30.0,
@@ -154,7 +171,7 @@ def make_desk_app(settings: Settings | None = None, *, url: str | None = None,
         app = TestKiosk(backend=rig, settings=settings or Settings(idle_seconds=600,
                                                                    message_seconds=600),
                         audit_path=paths.home() / "audit" / "ui-tests.jsonl",
-                        transitions=False, registry=access)
+                        transitions=False, registry=access, dev_panel=False)
         return app
 
     return factory

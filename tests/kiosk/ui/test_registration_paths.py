@@ -7,6 +7,7 @@ one shared with the kiosk, so a held place can be made to lapse without waiting.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import jdatetime
@@ -36,7 +37,7 @@ from tests.kiosk.ui.harness import (
     type_text,
     until,
 )
-from tests.kiosk.ui.test_kiosk_paths import enter_new_pin, finger_until_matched
+from tests.kiosk.ui.test_kiosk_paths import finger_until_matched
 
 OPERATOR, MANAGER = "1402", "2468"
 
@@ -334,6 +335,17 @@ async def test_the_registry_unavailable_is_worded_and_can_be_retried(kivy_app, s
         shots.close()
 
 
+async def choose_pin(app, pin: str) -> None:  # noqa: ANN001
+    """The holder chooses PIN1 on the shuffled pad, twice (keys released as a tap ends)."""
+    screen = app.screen("pin")
+    for again in (False, True):
+        await until(app, lambda a=again: on(app, "pin")() and screen.again == a
+                    and screen.view.data.get("mode") == "new", what="the new PIN")
+        for digit in pin:
+            screen.ids.pad.press(digit)
+        await tap(app, screen.ids.ok)
+
+
 async def give_ten_fingers(app, rig, skip: int | None = None) -> None:  # noqa: ANN001
     """Be the applicant at the office: put each finger on the glass as the screen asks,
     lift it when told; ``skip`` gives only poor touches, and the operator skips it."""
@@ -350,8 +362,9 @@ async def give_ten_fingers(app, rig, skip: int | None = None) -> None:  # noqa: 
             done.add((finger, step))
             if step is CaptureStep.LIFT_AND_PLACE:
                 rig.place(SimFinger.LIFT)
-            elif step is CaptureStep.PLACE_FINGER:
-                rig.place(SimFinger.POOR if finger == skip else SimFinger.APPLICANT, finger)
+            elif step is CaptureStep.PLACE_FINGER:   # a finger image takes a moment to make
+                await asyncio.to_thread(rig.place, SimFinger.POOR if finger == skip
+                                        else SimFinger.APPLICANT, finger)
         await app.async_sleep(0.05)
 
 
@@ -445,7 +458,7 @@ async def test_office_completes_approves_issues_and_hands_over(kivy_app, screens
         await until(app, on_view(app, "sheet", "office.insert"), what="insert the card")
         rig.insert(SimCard.ISSUED)
         await finger_until_matched(app, rig)
-        await enter_new_pin(app, "975310")
+        await choose_pin(app, "975310")
         await until(app, on_view(app, "sheet", "office.delivered"), timeout=60,
                     what="delivered")
         status = app.registry.service().application(ref)
