@@ -45,7 +45,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
 	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg, \
-	    kivy, arabic_reshaper, bidi.algorithm"
+	    kivy, arabic_reshaper, bidi.algorithm, starlette, uvicorn, httpx"
 	@touch $@
 
 fonts: $(FONT_DIR)/Vazirmatn-Regular.ttf
@@ -82,16 +82,17 @@ run: setup
 	fi
 
 test: setup nbis
-	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q
+	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow" --deselect tests/biometric/test_bench_accuracy.py
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" --deselect tests/biometric/test_bench_accuracy.py
 
 bench: setup nbis
 	$(PY) -m bench.pcsc_roundtrips
 	$(PY) -m bench.match_on_card
 	$(PY) -m bench.signing
 	$(PY) -m bench.registry_bookings
+	$(PY) -m bench.registry_service
 	$(PY) -m bench.kiosk_ui
 	$(PY) -m bench.office_delivery
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \

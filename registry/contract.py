@@ -25,12 +25,15 @@ from registry.states import AppointmentState, Disposition, PaymentPurpose, Payme
 class Caller:
     """Who is calling: ``actor`` goes to the audit trail, ``client`` keys rate limits.
 
-    Fixed when the service is set up for a face (a networked registry derives both from
-    the authenticated connection), never taken from a request a citizen can shape.
+    Fixed when the service is set up for a face (a networked registry derives them from
+    the authenticated connection: the device's certificate and the operator's session),
+    never taken from a request a citizen can shape. ``device``, when set, goes into every
+    audit entry next to the actor.
     """
 
     actor: str
     client: str
+    device: str | None = None      # the authenticated device a networked registry served
 
 
 @dataclass(frozen=True)

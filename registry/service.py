@@ -106,7 +106,16 @@ _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{8,64}", re.ASCII)
 
 
 class RegistryService(ABC):
-    """Everything the faces may ask of the registry."""
+    """Everything the faces may ask of the registry.
+
+    ``clock`` is where a face reads "today" (the in-process registry's own clock; a
+    networked one's local clock). ``close`` releases connections.
+    """
+
+    clock: Clock
+
+    def close(self) -> None:
+        """Release what the registry holds open (connections)."""
 
     # -- the citizen: registration, status, recovery ---------------------------------------
 
@@ -280,6 +289,8 @@ class LocalRegistry(RegistryService):
 
     def _audit(self, session: Session, action: str, subject: str, subject_id: int | None,
                at: dt.datetime, **details: str | int | bool | None) -> None:
+        if self.caller.device is not None:
+            details = {**details, "device": self.caller.device}
         audit.record(session, actor=self.caller.actor, action=action, subject=subject,
                      subject_id=subject_id, at=at, **details)
 

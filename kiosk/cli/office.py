@@ -16,6 +16,8 @@ import json
 import sys
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import Encoding
+
 from apdu.biometric_profile import FingerPosition as CardFinger
 from kiosk import paths
 from kiosk.cli.card import authenticity_lines, trust_anchors
@@ -45,6 +47,7 @@ from kiosk.cli.registry_common import (
     open_registry,
     operator,
     registry_command,
+    session_file,
 )
 from kiosk.flows.base import Flow
 from kiosk.flows.deliver import DeliverCardFlow, Delivery, Expected
@@ -68,7 +71,8 @@ from registry.office_contract import (
 )
 from registry.office_refusals import OfficeRefusal, OfficeStepRefused
 from registry.photo import Photo, PhotoSource, photo_problem
-from registry.service import LocalRegistry
+from registry.remote import RemoteRegistry
+from registry.service import RegistryService
 
 FINGER_NAMES = {p.name.lower().replace("_", "-"): p for p in FingerPosition}
 
@@ -166,6 +170,14 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
                    help="where to write the receipt (default: data dir receipts/)")
     p.set_defaults(func=cmd_deliver)
 
+    p = step("sign-in", "an operator signs in at this office device with their national "
+                        "card (PIN2; the card signs the service's challenge)")
+    add_card_options(p)
+    p.set_defaults(func=cmd_sign_in)
+
+    p = step("sign-out", "end the operator's session at this device")
+    p.set_defaults(func=cmd_sign_out)
+
     p = step("void-sweep", "record VOIDED for cards uncollected past their day")
     p.set_defaults(func=cmd_void_sweep)
 
@@ -174,7 +186,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     p.set_defaults(func=cmd_record)
 
 
-def _desk(args: argparse.Namespace, **parts: object) -> LocalRegistry:
+def _desk(args: argparse.Namespace, **parts: object) -> RegistryService:
     return open_registry(args, caller_for("office", args.operator), **parts)
 
 
@@ -404,8 +416,9 @@ def cmd_ready(args: argparse.Namespace) -> int:
     registry = _desk(args, notifier=sms)
     try:
         record = registry.card_arrived(args.application)
-        key = "office.ready" if sms.sent else "office.ready_unsent"
-        emit(args, {"record": record, "sms_sent": bool(sms.sent)},
+        sent = bool(sms.sent) or isinstance(registry, RemoteRegistry)   # the service's SMS
+        key = "office.ready" if sent else "office.ready_unsent"
+        emit(args, {"record": record, "sms_sent": sent},
              words().say(key, id=record.application_id))
         return EXIT_OK
     finally:
@@ -482,6 +495,55 @@ def _write_receipt(args: argparse.Namespace, record: OfficeRecord, charge: Charg
         err(f"receipt: {path}: {getattr(exc, 'strerror', None) or exc}")
         raise Finished(EXIT_UNAVAILABLE) from exc
     return path
+
+
+def _remote_desk(args: argparse.Namespace) -> RemoteRegistry:
+    registry = _desk(args)
+    if not isinstance(registry, RemoteRegistry):
+        registry.close()
+        raise UsageError("sign-in is for the registry service: --registry https://HOST:PORT "
+                         "(or $NIDKIOSK_REGISTRY_URL)")
+    return registry
+
+
+@registry_command
+def cmd_sign_in(args: argparse.Namespace) -> int:
+    from apdu.pins import PinRef
+    from signing.card_signer import CardDigestSigner
+
+    registry = _remote_desk(args)
+    try:
+        card = card_opener(args)()
+        try:
+            certificate = card.read_signature_certificate()
+            if certificate is None:
+                raise UsageError(words().say("office.no_signature_certificate"))
+            card.verify_pin(PinRef.PIN2, SecretInput().ask(words().pin(PinRef.PIN2)))
+            session = registry.sign_in(CardDigestSigner(card), certificate.public_bytes(
+                Encoding.DER))
+        finally:
+            card.close()
+        paths.run_dir().mkdir(parents=True, exist_ok=True)
+        write_private_file(session_file(), session.token.encode("ascii"))
+        emit(args, {"operator_id": session.operator_id, "office_id": session.office_id,
+                    "role": session.role, "expires_at": session.expires_at},
+             words().say("registry.signed_in", id=session.operator_id, role=session.role,
+                         until=session.expires_at.isoformat(timespec="minutes")))
+        return EXIT_OK
+    finally:
+        registry.close()
+
+
+@registry_command
+def cmd_sign_out(args: argparse.Namespace) -> int:
+    registry = _remote_desk(args)
+    try:
+        registry.sign_out()
+    finally:
+        registry.close()
+        session_file().unlink(missing_ok=True)
+    emit(args, {"signed_out": True}, words().say("registry.signed_out"))
+    return EXIT_OK
 
 
 @registry_command

@@ -62,7 +62,7 @@ from registry.fee_schedules import FEE_BOOK
 from registry.fees import OFFICE_SERVICES, FeeItem, Rial, Unit, amount_digits
 from registry.forms import PreRegistrationForm, check_pre_registration, review
 from registry.payments import Behaviour, SimulatedBank
-from registry.service import LocalRegistry
+from registry.service import LocalRegistry, RegistryService
 from registry.states import Disposition, PaymentPurpose, PaymentState
 from registry.storage import migrate
 from registry.storage.engine import registry_url
@@ -121,6 +121,9 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     p.add_argument("--birth-date", required=True, type=day_argument)
     p.set_defaults(func=cmd_recover)
 
+    from kiosk.cli import registry_service
+    registry_service.add_commands(sub)
+
     p = sub.add_parser("status", help="where an application stands")
     add_registry_options(p)
     _ref_options(p)
@@ -153,8 +156,12 @@ def _ref_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tracking-code", required=True)
 
 
-def _citizen(args: argparse.Namespace) -> LocalRegistry:
-    return open_registry(args, caller_for("cli", operator()))
+def _citizen(args: argparse.Namespace) -> RegistryService:
+    registry = open_registry(args, caller_for("cli", operator()))
+    if getattr(args, "bank", None) == "decline" and not isinstance(registry, LocalRegistry):
+        registry.close()            # before anything is written: the service's bank decides
+        raise UsageError(words().say("registry.remote_bank"))
+    return registry
 
 
 def _situation(args: argparse.Namespace) -> CardSituation:
@@ -254,14 +261,15 @@ def cmd_fees(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bank(registry: LocalRegistry, args: argparse.Namespace) -> None:
+def _bank(registry: RegistryService, args: argparse.Namespace) -> None:
     if args.bank == "decline":
+        assert isinstance(registry, LocalRegistry)      # refused earlier for the service
         gateway = registry.gateway
         assert isinstance(gateway, SimulatedBank)
         gateway.script(Behaviour.DECLINE)
 
 
-def _pay(registry: LocalRegistry, ref: ApplicationRef, purpose: PaymentPurpose,
+def _pay(registry: RegistryService, ref: ApplicationRef, purpose: PaymentPurpose,
          args: argparse.Namespace) -> PaymentView:
     _bank(registry, args)
     key = args.payment_key or f"cli-{purpose.value}-{secrets.token_hex(8)}"

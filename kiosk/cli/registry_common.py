@@ -38,6 +38,8 @@ from citizen.jalali import jalali_numeric, parse_typed_jalali
 from kiosk import paths
 from kiosk.cli.common import EXIT_CARD, EXIT_USAGE, EXIT_VERIFICATION, Finished, err, words
 from registry.clock import SystemClock
+from registry.connect import is_remote
+from registry.connect import open_registry as open_service
 from registry.contract import Caller
 from registry.documents import InvalidDocuments
 from registry.errors import (
@@ -64,7 +66,13 @@ from registry.refusals import (
     RateLimited,
     SlotGone,
 )
-from registry.service import LocalRegistry
+from registry.service import RegistryService
+from registry.service_errors import (
+    AccessDenied,
+    AlreadyApplied,
+    RequestInProgress,
+    ServiceUnavailable,
+)
 from registry.storage import migrate
 from registry.storage.engine import URL_VARIABLE, make_engine, registry_url
 from registry.storage.errors import (
@@ -79,9 +87,10 @@ EXIT_UNAVAILABLE = EXIT_CARD        # 3: a device or the storage is unavailable
 
 
 def add_registry_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL",
-                        help=f"registry database (default: ${URL_VARIABLE}, else SQLite in "
-                             "the data directory)")
+    parser.add_argument("--db", "--registry", dest="db", metavar="URL",
+                        help=f"registry database, or the registry service's https:// "
+                             f"address(es) (default: ${URL_VARIABLE}, else SQLite in the "
+                             "data directory)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -106,6 +115,14 @@ def _default_database(url: str | None) -> bool:
     return not url and not os.environ.get(URL_VARIABLE)
 
 
+def prepare_default_database(url: str | None) -> None:
+    """When ``url`` and ``$NIDKIOSK_REGISTRY_URL`` name nothing: the data directory exists
+    and its SQLite file is at the schema's head (that file is this machine's own)."""
+    if _default_database(url):
+        paths.home().mkdir(parents=True, exist_ok=True)
+        _ensure_default_schema()
+
+
 def _ensure_default_schema() -> None:
     engine = make_engine(registry_url(None), pool_size=1)
     try:
@@ -116,21 +133,29 @@ def _ensure_default_schema() -> None:
         migrate.upgrade(None)
 
 
-def open_local_registry(url: str | None, caller: Caller, **parts: Any) -> LocalRegistry:
-    """The registry behind ``url`` (None: ``$NIDKIOSK_REGISTRY_URL``, else the SQLite file
-    in the data directory, migrated on first use) with the simulated bank unless a
-    ``gateway`` is given (SIMULATOR: no money moves). ``parts`` go to LocalRegistry.open."""
-    if _default_database(url):
-        paths.home().mkdir(parents=True, exist_ok=True)
-        _ensure_default_schema()
-    clock = parts.pop("clock", None) or SystemClock()
-    gateway = parts.pop("gateway", None) or SimulatedBank(clock)
-    return LocalRegistry.open(url, gateway, caller=caller, clock=clock, **parts)
+def open_registry(args: argparse.Namespace, caller: Caller, **parts: Any) -> RegistryService:
+    """The registry behind ``--db``: in process with the simulated bank (SIMULATOR: no
+    money moves), or the registry service at an https:// address (``registry.connect``),
+    with this machine's device credential and the operator's session if signed in."""
+    url = getattr(args, "db", None)
+    prepare_default_database(url)
+    clock = SystemClock()
+    if is_remote(url):
+        return open_service(url, caller=caller, clock=clock,
+                            operator_session=stored_session())
+    return open_service(url, SimulatedBank(clock), caller=caller, clock=clock, **parts)
 
 
-def open_registry(args: argparse.Namespace, caller: Caller, **parts: Any) -> LocalRegistry:
-    """The registry behind ``--db`` with the simulated bank (SIMULATOR: no money moves)."""
-    return open_local_registry(getattr(args, "db", None), caller, **parts)
+def session_file() -> Any:
+    return paths.run_dir() / "operator-session"
+
+
+def stored_session() -> str | None:
+    """The operator's session token saved by ``nidkiosk office sign-in`` (a private file)."""
+    try:
+        return session_file().read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
 
 
 # --- output -----------------------------------------------------------------------------
@@ -194,7 +219,7 @@ def explain(exc: RegistryError) -> tuple[int, list[str]]:
     if isinstance(exc, InvalidRequest):
         return EXIT_USAGE, [f"{exc.field}: {exc.reason}"]
     if isinstance(exc, (RegistryBusy, StorageUnavailable, SchemaError, GatewayUnavailable,
-                        StorageConflict)):
+                        StorageConflict, ServiceUnavailable, RequestInProgress)):
         return EXIT_UNAVAILABLE, [_unavailable(exc)]
     return EXIT_REFUSED, [_refusal(exc)]
 
@@ -205,6 +230,8 @@ def _unavailable(exc: RegistryError) -> str:
         return w.say("StorageUnavailable", cause=exc.cause)
     if isinstance(exc, StorageConflict):
         return w.say("StorageConflict", constraint=exc.constraint or "?")
+    if isinstance(exc, ServiceUnavailable):
+        return w.say("ServiceUnavailable", service=exc.service, cause=exc.cause)
     return w.say(type(exc).__name__)
 
 
@@ -238,6 +265,10 @@ def _refusal(exc: RegistryError) -> str:
         return w.say("IdempotencyConflict")
     if isinstance(exc, OfficeStepRefused):
         return w.say("OfficeStepRefused", why=office_refusal(exc))
+    if isinstance(exc, AccessDenied):
+        return w.say("AccessDenied", why=w.say(exc.reason))
+    if isinstance(exc, AlreadyApplied):
+        return w.say("AlreadyApplied")
     if isinstance(exc, FeeNotDefined):
         return str(exc)
     return str(exc)

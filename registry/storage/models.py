@@ -269,3 +269,117 @@ class Notification(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- the registry as a network service (migration 0003) ----------------------------------
+
+class Device(Base):
+    """A kiosk, office desk, admin console or service process with its own certificate.
+
+    The certificate comes from the registry's device CA; its serial and fingerprint are
+    kept so the service knows the device from its TLS connection, and a revocation here
+    is seen by every service process at the next request.
+    """
+
+    __tablename__ = "devices"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    office_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("offices.id", ondelete="RESTRICT"))
+    serial: Mapped[str] = mapped_column(String(40), unique=True)       # hex
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the DER
+    issued_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    not_after: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class Operator(Base):
+    """A person who may sign in at an office's devices (by their national card)."""
+
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    national_code: Mapped[str] = mapped_column(String(10))
+    office_id: Mapped[int] = mapped_column(BigId, ForeignKey("offices.id", ondelete="RESTRICT"))
+    role: Mapped[str] = mapped_column(String(16))          # operator | manager
+    added_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("uq_operators_national_code_office_id", "national_code",
+                            "office_id", unique=True),)
+
+
+class SignInChallenge(Base):
+    """A one-time challenge an operator's card signs to sign in at one device."""
+
+    __tablename__ = "sign_in_challenges"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    device_id: Mapped[int] = mapped_column(BigId, ForeignKey("devices.id", ondelete="RESTRICT"))
+    nonce: Mapped[str] = mapped_column(String(64), unique=True)         # hex
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class OperatorSession(Base):
+    """An operator signed in at one device; only the token's hash is kept."""
+
+    __tablename__ = "operator_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    operator_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("operators.id", ondelete="RESTRICT"))
+    device_id: Mapped[int] = mapped_column(BigId, ForeignKey("devices.id", ondelete="RESTRICT"))
+    certificate_serial: Mapped[str] = mapped_column(String(40))   # the card's certificate
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class IdempotencyRecord(Base):
+    """One write request by its idempotency key: in progress, or its stored answer.
+
+    ``applied`` is set in the same transaction as the registry's own write (for the
+    writes that cannot simply run again), so a retry after a crash knows whether the
+    first attempt's change committed.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    device_id: Mapped[int] = mapped_column(BigId, ForeignKey("devices.id", ondelete="RESTRICT"))
+    key: Mapped[str] = mapped_column(String(64))
+    operation: Mapped[str] = mapped_column(String(48))
+    fingerprint: Mapped[str] = mapped_column(String(64))    # SHA-256 of the request body
+    state: Mapped[str] = mapped_column(String(16))          # started | done
+    lease_until: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    applied: Mapped[bool] = mapped_column(Boolean, default=False)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+    __table_args__ = (Index("uq_idempotency_keys_device_id_key", "device_id", "key",
+                            unique=True),)
+
+
+class LookupAttempt(Base):
+    """A guessable look-up that missed (an unknown national code + tracking code pair)."""
+
+    __tablename__ = "lookup_attempts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    national_code: Mapped[str] = mapped_column(String(10))
+    client: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+    __table_args__ = (
+        Index("ix_lookup_attempts_national_code_at", "national_code", "at"),
+        Index("ix_lookup_attempts_client_at", "client", "at"),
+    )

@@ -37,7 +37,9 @@ from registry.storage.models import (
 
 NOW = dt.datetime(2026, 11, 28, 6, 0, tzinfo=dt.UTC)
 TABLES = {"applications", "offices", "appointments", "payments", "recovery_attempts",
-          "audit_log", "enrolments", "enrolled_fingers", "cards", "notifications"}
+          "audit_log", "enrolments", "enrolled_fingers", "cards", "notifications",
+          "devices", "operators", "sign_in_challenges", "operator_sessions",
+          "idempotency_keys", "lookup_attempts"}
 
 
 def _tables(engine: Engine) -> set[str]:
@@ -110,7 +112,7 @@ def test_up_from_empty_down_with_data_and_up_again(empty_url: str) -> None:
     engine = make_engine(empty_url)
     assert _tables(engine) == set() and migrate.current(engine) is None
     migrate.upgrade(empty_url)
-    assert migrate.current(engine) == migrate.head() == "0002"
+    assert migrate.current(engine) == migrate.head() == "0003"
     assert _tables(engine) == TABLES
     _fill(empty_url)
     assert set(_counts(empty_url).values()) == {1}
@@ -136,8 +138,8 @@ REBUILD_PARENT = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -158,8 +160,8 @@ ORPHAN_CHILDREN = '''
 """A broken step: removes applications that payments and appointments still point to."""
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -177,7 +179,7 @@ def _with_revision(tmp_path: Path, source: str) -> Path:
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0003_test.py").write_text(source, encoding="utf-8")
+    (scripts / "versions" / "0004_test.py").write_text(source, encoding="utf-8")
     return scripts
 
 
@@ -190,9 +192,9 @@ def test_rebuilding_a_parent_table_keeps_its_children(db_url: str, tmp_path: Pat
     mobile = next(c for c in inspect(engine).get_columns("applications")
                   if c["name"] == "mobile")
     assert mobile["type"].length == 20
-    migrate.downgrade(db_url, "0002", script_location=scripts)
+    migrate.downgrade(db_url, "0003", script_location=scripts)
     assert set(_counts(db_url).values()) == {1}
-    assert migrate.current(engine) == "0002"
+    assert migrate.current(engine) == "0003"
     engine.dispose()
 
 
@@ -204,5 +206,5 @@ def test_a_step_that_breaks_references_is_rolled_back(db_url: str, tmp_path: Pat
     assert "rolled back" in str(broken.value) or "references" in str(broken.value)
     assert set(_counts(db_url).values()) == {1}
     engine = make_engine(db_url)
-    assert migrate.current(engine) == "0002"
+    assert migrate.current(engine) == "0003"
     engine.dispose()

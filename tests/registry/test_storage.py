@@ -226,7 +226,8 @@ def test_the_scratch_server_listens_on_no_tcp_port(pg_server: ScratchPostgres) -
 
 
 def test_the_registry_needs_no_card_stack_and_no_ui() -> None:
-    probe = ("import sys, registry.service, registry.storage.migrate, registry.payments; "
+    probe = ("import sys, registry.service, registry.storage.migrate, registry.payments, "
+             "registry.server.run, registry.remote, registry.connect, registry.openapi; "
              "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
              "('smartcard', 'kivy', 'apdu', 'simulators', 'biometric')); print(bad)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
