@@ -4,14 +4,16 @@ first use, on the worker thread.
 The kiosk's own services (eligibility to status) call as the kiosk; office mode calls as
 the operator who entered their code, so the registry's audit names them and its four-eyes
 rule can tell the clerk who completed a registration from the manager who decides on it.
-Everything above this module sees the :class:`RegistryService` interface only: a
-networked registry client can take :class:`LocalRegistry`'s place here without a change
-anywhere else.
+Everything above this module sees the :class:`RegistryService` interface only.
 
-The URL comes from the settings: None means ``$NIDKIOSK_REGISTRY_URL``, else the SQLite
-file in the data directory, migrated on first use exactly as the command line does it
-(``kiosk.cli.registry_common.open_local_registry``). In simulator mode the registry gets
-the SIMULATED card factory and SMS outbox, and the simulated bank is kept here so the
+The registry is opened through :func:`registry.connect.open_registry`, so one setting
+chooses: the URL from the settings, else ``$NIDKIOSK_REGISTRY_URL``, else the SQLite file
+in the data directory (migrated on first use exactly as the command line does it). An
+``https://`` address gives the registry service with this device's credential; its bank,
+clock, factory and SMS sender are the service's, except that a service run with
+``--simulator-control`` (tests, demos) takes this kiosk's clock, bank script and
+operators from the client. In process, simulator mode gives the registry the SIMULATED
+card factory and SMS outbox; the simulated bank is kept here either way, so the
 developer panel can make its next payment fail.
 """
 
@@ -22,8 +24,10 @@ import threading
 from typing import Any
 
 from registry.clock import Clock, SystemClock
+from registry.connect import is_remote, open_registry
 from registry.contract import Caller, GeoPoint, NewOffice, OfficeQuery
 from registry.payments import SimulatedBank
+from registry.remote import RemoteRegistry
 from registry.service import LocalRegistry, RegistryService
 from registry.storage.errors import StorageUnavailable
 
@@ -54,7 +58,8 @@ class RegistryAccess:
         self._simulator = simulator          # a SimulatorRig: SIMULATED factory and SMS
         self._lock_timeout = lock_timeout
         self._parts = parts
-        self._base: LocalRegistry | None = None
+        self._base: LocalRegistry | RemoteRegistry | None = None
+        self._base_caller: Caller | None = None
         self._services: dict[Caller, RegistryService] = {}
         self._lock = threading.Lock()
 
@@ -70,46 +75,46 @@ class RegistryAccess:
         with self._lock:
             if caller not in self._services:
                 base = self._open()
-                self._services[caller] = base if base.caller == caller \
+                self._services[caller] = base if caller == self._base_caller \
                     else base.with_caller(caller)
             return self._services[caller]
 
-    def _open(self) -> LocalRegistry:
+    def _open(self) -> LocalRegistry | RemoteRegistry:
         if self._base is not None:
             return self._base
-        if self.url and "://" in self.url and self.url.split("://")[0] in ("http", "https"):
-            # the networked registry's client plugs in here (it implements RegistryService)
-            raise StorageUnavailable("open the registry", "no networked registry client")
-        from kiosk.cli.registry_common import open_local_registry
-
-        parts: dict[str, Any] = {"clock": self.clock, "lock_timeout": self._lock_timeout,
-                                 **self._parts}
+        parts: dict[str, Any] = {"lock_timeout": self._lock_timeout, **self._parts}
         self.bank = SimulatedBank(self.clock)
-        parts["gateway"] = self.bank
-        if self._simulator is not None:
+        if self._simulator is not None and not is_remote(self.url):
             from kiosk import paths
             from simulators.card_factory import SimulatedCardFactory
             from simulators.sms import SimulatedSms
 
             parts["cards"] = SimulatedCardFactory(self._simulator.pki)
             parts["notifier"] = SimulatedSms(paths.run_dir() / "sms-outbox.jsonl")
+        caller = self.caller()
         try:
-            base = open_local_registry(self.url, self.caller(), **parts)
-        except ValueError as exc:          # not a URL the registry can run on
+            if not is_remote(self.url):
+                from kiosk.cli.registry_common import prepare_default_database
+
+                prepare_default_database(self.url)
+            base = open_registry(self.url, self.bank, caller=caller, clock=self.clock,
+                                 **parts)
+        except (ValueError, OSError) as exc:   # not a URL it can run on; no credential
             raise StorageUnavailable("open the registry", type(exc).__name__) from exc
+        assert isinstance(base, (LocalRegistry, RemoteRegistry))
         if self._simulator is not None:
             try:
                 self.demo_office_id = ensure_demo_offices(base, self.clock)
             except BaseException:
                 base.close()
                 raise
-        self._base = base
+        self._base, self._base_caller = base, caller
         logger.info("registry opened (%s)", "default" if self.url is None else "configured")
         return self._base
 
     def close(self) -> None:
         with self._lock:
-            base, self._base = self._base, None
+            base, self._base, self._base_caller = self._base, None, None
             self._services.clear()
         if base is not None:
             base.close()

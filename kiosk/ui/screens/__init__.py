@@ -62,6 +62,8 @@ class DeskScreen(KioskScreen):
             button.bind(on_release=lambda b: self.send(b.spec.action, b.spec.arg))
             self.buttons[spec.id] = button
             row.add_widget(button)
+            button.bind(height=lambda *_a: _fit_height(row))
+        _fit_height(row)
 
     def button(self, button_id: str) -> Any:
         return self.buttons[button_id]
@@ -70,3 +72,11 @@ class DeskScreen(KioskScreen):
         """Nothing the person typed or was shown stays in a widget."""
         self.buttons = {}
         self.view = View("none")
+
+
+def _fit_height(row: Any) -> None:
+    """A row of buttons as tall as its tallest (a label wrapped on two lines), never
+    shorter than the height its screen gave it."""
+    if not hasattr(row, "base_height"):
+        row.base_height = row.height
+    row.height = max([row.base_height] + [b.height for b in row.children])

@@ -55,6 +55,7 @@ class FormScreen(DeskScreen):
         if [f["name"] for f in fields] != list(self.rows):
             box.clear_widgets()
             self.rows = {}
+            self.ids.scroll.scroll_y = 1      # a new form starts at its top
             for f in fields:
                 row = FieldRow(name=f["name"])
                 row.bind(on_release=lambda r: self.send("focus", r.name))

@@ -60,6 +60,8 @@ class SheetScreen(DeskScreen):
             elif step["status"] == "bad":
                 label.color = COLOURS["bad"]
             row.add_widget(label)
+            label.bind(texture_size=lambda _w, size, r=row: setattr(
+                r, "height", max(dp(38), size[1] + dp(6))))   # a step wrapped on two lines
             box.add_widget(row)
 
     def _photo(self, jpeg: bytes | None) -> None:

@@ -22,6 +22,7 @@ from kiosk.ui.backend import SimulatorRig
 from kiosk.ui.controller import Settings
 from kiosk.ui.registry_access import RegistryAccess
 from registry.clock import SettableClock
+from registry.connect import is_remote
 from registry.storage import migrate
 
 _IMAGES: dict[int, str] = {}  # personalized card images, shared by the tests (a second each)
@@ -142,7 +143,11 @@ _TEMPLATE: list[Path] = []  # a migrated registry database, copied for each app
 
 
 def fresh_registry(rig: SimulatorRig, clock: Any, **parts: Any) -> RegistryAccess:
-    """A registry of its own for one app: SQLite, migrated, the simulator's factory."""
+    """A registry of its own for one app: SQLite, migrated, the simulator's factory; or,
+    under ``tools/registry_fleet.py``, the fleet's registry service (shared by every
+    test, which therefore uses applicants of its own)."""
+    if is_remote():
+        return RegistryAccess(None, "ui-test", clock=clock, simulator=rig, **parts)
     if not _TEMPLATE:
         template = Path(tempfile.mkdtemp(prefix="nidkiosk-ui-template-")) / "registry.sqlite3"
         migrate.upgrade(f"sqlite:///{template}")

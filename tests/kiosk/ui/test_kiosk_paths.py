@@ -175,7 +175,7 @@ async def test_forged_card_and_office_delivery(kivy_app, screens_dir):
         shots.close()
 
 
-@pytest.mark.parametrize("kivy_app", [[make_app(Settings(idle_seconds=4.0,
+@pytest.mark.parametrize("kivy_app", [[make_app(Settings(idle_seconds=8.0,
                                                          message_seconds=1.0))]],
                          indirect=True)
 async def test_idle_session_is_wiped_and_english_is_one_tap_away(kivy_app, screens_dir):
@@ -194,7 +194,7 @@ async def test_idle_session_is_wiped_and_english_is_one_tap_away(kivy_app, scree
         await type_digits(app, "pin", "24")
         # nobody touches anything: the flow gets Timeout, the session is wiped
         await until(app, lambda: app.session.view.title == app.words.say("timeout.title"),
-                    timeout=15, what="timeout")
+                    timeout=25, what="timeout")
         assert app.session.flow is None and app.session.reading is None
         assert app.screen("pin").ids.pad.count == 0
         assert any(e.get("ending") == "timed-out" for e in app.audit.entries())
