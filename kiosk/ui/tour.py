@@ -37,6 +37,7 @@ class _TourState:
     pending: str | None = None  # a screenshot to take at the next frames
     settle: int = 0  # frames to let pass before it
     elapsed: float = 0.0
+    waited: float = 0.0  # on the current step
 
 
 def _press_button(widget: Any) -> None:
@@ -225,7 +226,13 @@ def run_tour(directory: Path, *, lang: str = "fa", timeout: float = 600.0) -> li
             return
         step = steps[state.index]
         if not step.until():
+            state.waited += dt
+            if state.waited > 30 and state.waited - dt <= 30 and app.session is not None:
+                view = app.session.view
+                logger.warning("tour: step %d still waiting on %s (%r)", state.index,
+                               view.kind, view.title)
             return
+        state.waited = 0.0
         if step.shot is not None:
             state.pending = step.shot
             state.settle = 3

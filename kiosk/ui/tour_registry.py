@@ -217,7 +217,8 @@ class _Applicant:
 
     def __init__(self, app: Any, rig: Any) -> None:
         self.app, self.rig = app, rig
-        self.done: set[tuple[int, object]] = set()
+        self.last: tuple[int, object, object] | None = None   # what was last acted on
+        self.retried = 0
         self.ref: Any = None
 
     def remember(self) -> None:
@@ -234,18 +235,27 @@ class _Applicant:
         s.act("next")
 
     def drive(self) -> None:
+        """Act on each change of what the enrolment asks: place the finger asked for (a
+        new impression each time), lift it when told or after a poor touch, and on a
+        finger that gave no usable touch have the operator try it again."""
         from biometric.capture import CaptureStep
-        from kiosk.flows.enrol_fingers import EnrolFingersFlow
+        from kiosk.flows.enrol_fingers import EnrolFingersFlow, EnrolState
         from kiosk.ui.backend import SimFinger
 
         flow = self.app.session.flow
         if not isinstance(flow, EnrolFingersFlow) or flow.finished:
             return
-        key = (int(flow.finger), flow.capture_step)
-        if key in self.done:
+        key = (int(flow.finger), flow.capture_step, flow.state)
+        if key == self.last:
             return
-        self.done.add(key)
-        if flow.capture_step is CaptureStep.LIFT_AND_PLACE:
+        self.last = key
+        if flow.state is EnrolState.FINGER_FAILED:
+            self.retried += 1
+            if self.retried > 20:
+                raise RuntimeError(f"the tour's applicant gave no usable touch: {key}")
+            self.rig.place(SimFinger.LIFT)
+            self.app.screen("fingers").button("retry").dispatch("on_release")
+        elif flow.capture_step in (CaptureStep.LIFT_AND_PLACE, CaptureStep.POOR_TOUCH):
             self.rig.place(SimFinger.LIFT)
         elif flow.capture_step is CaptureStep.PLACE_FINGER:
             self.rig.place(SimFinger.APPLICANT, int(flow.finger))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, NumericProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
@@ -61,14 +62,18 @@ class FormScreen(DeskScreen):
                 row.bind(on_release=lambda r: self.send("focus", r.name))
                 self.rows[f["name"]] = row
                 box.add_widget(row)
-        focused = None
         for f in fields:
             row = self.rows[f["name"]]
             row.label, row.value, row.hint = f["label"], f["value"], f["hint"]
             row.problem, row.focused, row.ok = f["problem"], f["focused"], f["ok"]
-            if f["focused"]:
-                focused = row
-        if focused is not None and box.height > self.ids.scroll.height:
+        self._show_focused()
+        Clock.schedule_once(self._show_focused, 0.05)   # again once the rows have their size
+
+    def _show_focused(self, *_args: Any) -> None:
+        """The field being typed in is in sight (the form scrolls without bouncing, so
+        where it is put is where it stays)."""
+        focused = next((row for row in self.rows.values() if row.focused), None)
+        if focused is not None and self.ids.fields.height > self.ids.scroll.height:
             self.ids.scroll.scroll_to(focused, padding=10, animate=False)
 
     def _keyboard(self, kind: str, data: dict[str, Any]) -> None:
