@@ -44,7 +44,7 @@ REGISTRY_UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "field.national_code": ("کد ملی", "National code"),
     "field.mobile": ("تلفن همراه", "Mobile number"),
     "field.serial": ("سری و سریال شناسنامه", "Birth certificate serial"),
-    "hint.field.serial": ("مانند ۹۳-د-۶۱۹۸۶۹", "e.g. 93-د-619869"),
+    "hint.field.serial": ("مانند ۹۳-د-۶۱۹۸۶۹", "e.g. \u206693-د-619869\u2069"),
     "field.birth_date": ("تاریخ تولد", "Date of birth"),
     "field.mother_name": ("نام مادر", "Mother's name"),
     "field.gender": ("جنسیت", "Gender"),
@@ -146,8 +146,9 @@ REGISTRY_UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "eligibility.continue": ("ادامهٔ پیش‌ثبت‌نام", "Continue to the form"),
     # pre-registration
     "register.title": ("پیش‌ثبت‌نام کارت هوشمند", "Smart card pre-registration"),
-    "register.body": ("{kind}. هر بخش را لمس کنید و با صفحه‌کلید کنار آن پر کنید.",
-                      "{kind}. Touch a field and type it on the keys beside it."),
+    "register.body": ("نوع درخواست: {kind}. هر بخش را لمس کنید و با صفحه‌کلید کنار آن "
+                      "پر کنید.",
+                      "Request: {kind}. Touch a field and type it on the keys beside it."),
     "captcha.title": ("رقم‌های تصویر را وارد کنید", "Type the digits you see"),
     "captcha.body": ("این کار از پر شدن فرم با برنامه‌های خودکار جلوگیری می‌کند.",
                      "This keeps automated programs from filling in the form."),
