@@ -62,7 +62,8 @@ class DeskScreen(KioskScreen):
             button.bind(on_release=lambda b: self.send(b.spec.action, b.spec.arg))
             self.buttons[spec.id] = button
             row.add_widget(button)
-            button.bind(height=lambda *_a: _fit_height(row))
+            button.natural_min = button.min_height
+            button.bind(texture_size=lambda *_a: _fit_height(row))
         _fit_height(row)
 
     def button(self, button_id: str) -> Any:
@@ -75,8 +76,14 @@ class DeskScreen(KioskScreen):
 
 
 def _fit_height(row: Any) -> None:
-    """A row of buttons as tall as its tallest (a label wrapped on two lines), never
-    shorter than the height its screen gave it."""
+    """A row of buttons as tall as its tallest (a label wrapped on two lines), each of
+    them as tall as the row, never shorter than the height its screen gave it."""
+    from kivy.metrics import dp
+
     if not hasattr(row, "base_height"):
         row.base_height = row.height
-    row.height = max([row.base_height] + [b.height for b in row.children])
+    natural = [max(dp(b.natural_min), b.texture_size[1] + dp(28)) for b in row.children]
+    tallest = max(natural, default=0.0)
+    row.height = max(row.base_height, tallest)
+    for button in row.children:
+        button.min_height = max(button.natural_min, tallest / dp(1))
