@@ -432,7 +432,7 @@ async def test_office_completes_approves_issues_and_hands_over(kivy_app, screens
         await tap_button(app, "form", "next")           # photo and fingers are kept
         await until(app, on_view(app, "sheet", "office.completed"), timeout=60,
                     what="completed")
-        record = app.registry.service().office_record(application_id)
+        record = app.registry.service("operator").office_record(application_id)
         assert len(record.captured) == 9 and record.completed_by.endswith(":operator")
         assert [(int(p), r.value) for p, r in record.skipped] == [(10, "injured")]
         await tap_button(app, "sheet", "applicant")
