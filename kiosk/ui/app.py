@@ -83,12 +83,12 @@ class KioskApp(App):
             self.settings.registry_url, self.settings.kiosk_id, clock=self.clock,
             simulator=backend if isinstance(backend, SimulatorRig) else None)
         self.audit = AuditLog(audit_path)
-        self.lang = lang
+        self.session: KioskSession | None = None
+        self.lang = lang                        # after the session: on_lang reads it
         self.simulator = isinstance(backend, SimulatorRig)
         self.dev_panel = self.simulator and dev_panel
         self.fullscreen = fullscreen
         self.transitions = transitions
-        self.session: KioskSession | None = None
         self._screens: dict[str, Any] = {}
         self.shown: list[str] = []  # every view kind shown, in order (tests, the tour)
 

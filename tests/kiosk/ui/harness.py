@@ -160,7 +160,7 @@ def fresh_registry(rig: SimulatorRig, clock: Any, **parts: Any) -> RegistryAcces
 
 
 def make_desk_app(settings: Settings | None = None, *, url: str | None = None,
-                  **parts: Any) -> Callable[[], KioskApp]:
+                  lang: str = "fa", **parts: Any) -> Callable[[], KioskApp]:
     """An app on the simulators with its own registry and a clock the test moves."""
     def factory() -> KioskApp:
         from kiosk import paths
@@ -176,7 +176,7 @@ def make_desk_app(settings: Settings | None = None, *, url: str | None = None,
         app = TestKiosk(backend=rig, settings=settings or Settings(idle_seconds=600,
                                                                    message_seconds=600),
                         audit_path=paths.home() / "audit" / "ui-tests.jsonl",
-                        transitions=False, registry=access, dev_panel=False)
+                        transitions=False, registry=access, dev_panel=False, lang=lang)
         return app
 
     return factory

@@ -299,13 +299,14 @@ async def test_recover_status_and_a_hold_that_lapses_in_english(kivy_app, screen
 
 
 @pytest.mark.parametrize("kivy_app", [[make_desk_app(
-    url="postgresql+psycopg://postgres@/postgres?host=/nonexistent/nidkiosk")]],
+    url="postgresql+psycopg://postgres@/postgres?host=/nonexistent/nidkiosk", lang="en")]],
     indirect=True)
 async def test_the_registry_unavailable_is_worded_and_can_be_retried(kivy_app, screens_dir):
-    app = kivy_app
+    app = kivy_app                               # started in English (nidkiosk kiosk --lang en)
     shots = Screens(app, screens_dir, "unavailable")
     try:
         await until(app, on(app, "attract"), what="attract")
+        assert app.lang == "en" and app.words.lang == "en"
         await tap(app, app.screen("attract").ids.registration)
         await until(app, on(app, "choices"), what="menu")
         await tap_tile(app, "status")
