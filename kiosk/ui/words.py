@@ -16,6 +16,7 @@ from kiosk.cli.words import CATALOG as CLI_CATALOG
 from kiosk.text import Lang, digits
 from kiosk.ui.words_outcomes import OUTCOMES
 from kiosk.ui.words_registry import REGISTRY_UI
+from kiosk.ui.words_trouble import TROUBLE_UI
 
 UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "app.title": ("کارت ملی هوشمند", "National Smart ID Card"),
@@ -169,6 +170,7 @@ UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
 }
 UI.update(OUTCOMES)
 UI.update(REGISTRY_UI)
+UI.update(TROUBLE_UI)
 
 
 class UiWords:

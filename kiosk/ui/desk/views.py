@@ -45,6 +45,12 @@ from registry.refusals import (
     RateLimited,
     SlotGone,
 )
+from registry.service_errors import (
+    AccessDenied,
+    AlreadyApplied,
+    RequestInProgress,
+    ServiceUnavailable,
+)
 from registry.storage.errors import (
     RegistryBusy,
     SchemaError,
@@ -195,12 +201,12 @@ def working_view(w: UiWords, title_key: str = "working.registry",
 # --- what the registry refused ----------------------------------------------------------
 
 UNAVAILABLE = (RegistryBusy, StorageUnavailable, SchemaError, StorageConflict,
-               GatewayUnavailable)
+               GatewayUnavailable, ServiceUnavailable)
 
 
 def trouble(w: UiWords, error: BaseException) -> tuple[str, str, str]:
     """(title, body, tone) for any error a registry call ended with; never a traceback."""
-    if isinstance(error, RegistryBusy):
+    if isinstance(error, (RegistryBusy, RequestInProgress)):
         return w.say("trouble.busy"), w.say("trouble.busy_body"), "warn"
     if isinstance(error, GatewayUnavailable):
         return w.say("trouble.bank"), w.say("trouble.bank_body"), "warn"
@@ -255,6 +261,11 @@ def refusal(w: UiWords, error: RegistryError) -> str:
         return w.say(error.result)
     if isinstance(error, (InvalidRequest, FeeNotDefined)):
         return w.say("refused.request")
+    if isinstance(error, AccessDenied):       # the registry service's, before its rules
+        key = f"refused.access.{error.reason.name}"
+        return w.say(key) if w.has(key) else w.say("refused.access.other")
+    if isinstance(error, AlreadyApplied):
+        return w.say("refused.already")
     return w.say("refused.other")
 
 
