@@ -31,13 +31,14 @@ LRI = "\u2066"  # left-to-right isolate
 RLI = "\u2067"
 FSI = "\u2068"
 PDI = "\u2069"  # pop directional isolate
+LRM = "\u200e"  # left-to-right mark
 NBSP = "\u00a0"
 ZWNJ = "\u200c"
 _LRE, _RLE, _PDF = "\u202a", "\u202b", "\u202c"
 # python-bidi's pure-Python algorithm (the one that mirrors brackets) refuses the
 # isolates; the embeddings it knows give the same order for the runs we isolate.
 _TO_EMBEDDINGS = str.maketrans({LRI: _LRE, RLI: _RLE, FSI: _LRE, PDI: _PDF})
-_CONTROLS = {LRI, RLI, FSI, PDI, _LRE, _RLE, _PDF, "\u202d", "\u202e", "\u200e", "\u200f",
+_CONTROLS = {LRI, RLI, FSI, PDI, _LRE, _RLE, _PDF, "\u202d", "\u202e", LRM, "\u200f",
              ZWNJ, "\u200d"}
 _STRIP_CONTROLS = str.maketrans({c: None for c in _CONTROLS})
 

@@ -44,7 +44,7 @@ REGISTRY_UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "field.national_code": ("کد ملی", "National code"),
     "field.mobile": ("تلفن همراه", "Mobile number"),
     "field.serial": ("سری و سریال شناسنامه", "Birth certificate serial"),
-    "hint.field.serial": ("مانند ۹۳-د-۶۱۹۸۶۹", "e.g. \u206693-د-619869\u2069"),
+    "hint.field.serial": ("مانند ۹۳-د-۶۱۹۸۶۹", "e.g. \u206693-د\u200e-619869\u2069"),
     "field.birth_date": ("تاریخ تولد", "Date of birth"),
     "field.mother_name": ("نام مادر", "Mother's name"),
     "field.gender": ("جنسیت", "Gender"),

@@ -10,7 +10,7 @@ from typing import Any
 import jdatetime
 
 from citizen.identity import Gender
-from kiosk.text import digits, mobile, national_code, number
+from kiosk.text import certificate_serial, digits, mobile, national_code, number
 from kiosk.ui.desk.base import Desk
 from kiosk.ui.desk.payment import BankStep
 from kiosk.ui.desk.steps import FIELD_NAMES, SITUATIONS, StepErrand, Typed
@@ -304,6 +304,8 @@ class RegisterErrand(StepErrand):
                 shown = mobile(self.registration.mobile, w.lang)
             elif name == "birth_date":
                 shown = day_text(w, self.registration.birth_date)
+            elif name == "serial":
+                shown = certificate_serial(str(value), w.lang)
             else:
                 shown = digits(value, w.lang)
             rows.append((w.say(f"field.{name}"), shown))

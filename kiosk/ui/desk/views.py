@@ -15,7 +15,7 @@ from typing import Any
 
 import jdatetime
 
-from kiosk.text import amount, digits, jalali_date, ltr, number
+from kiosk.text import amount, certificate_serial, digits, jalali_date, ltr, number
 from kiosk.ui.forms import Field, Form, Keys
 from kiosk.ui.present import View
 from kiosk.ui.words import UiWords
@@ -136,6 +136,8 @@ def field_value(w: UiWords, f: Field) -> str:
         if f.group:
             text = "-".join(text[i:i + f.group] for i in range(0, len(text), f.group))
         return ltr(digits(text, w.lang))
+    if f.name == "serial":
+        return certificate_serial(f.value, w.lang)
     return digits(f.value, w.lang)
 
 
