@@ -217,8 +217,8 @@ class KioskSession:
             return
         if self.desk is not None:
             return  # office mode: the card handed over is taken out; nothing to wipe
-        if self.view.kind == "outcome" and self.view.data.get("final"):
-            self.go_home()  # the card was taken back after the session ended
+        if self.view.kind == "outcome":
+            self.go_home()  # taken back once the service had ended: the session is over
             return
         self.wipe()
         self._show(View("outcome", self.words.say("removed.title"),

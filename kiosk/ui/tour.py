@@ -134,7 +134,7 @@ def build_steps(app: Any, rig: Any, lang_tour: bool = True,
         Step(matched_or_retry(on_pin("new")), None, enter(NEW_PIN1)),
         Step(on_pin("new", again=True), None, enter(NEW_PIN1)),
         Step(on("outcome"), "delivered", rig.remove),
-        Step(on("outcome"), "card-removed", lambda: app.session.go_home()),
+        Step(on("attract"), None),          # the card taken back: the session is over
     ]
     if registry:
         from kiosk.ui.tour_registry import registration_steps

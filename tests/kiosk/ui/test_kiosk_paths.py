@@ -171,6 +171,11 @@ async def test_forged_card_and_office_delivery(kivy_app, screens_dir):
         assert app.session.view.tone == "ok", app.session.view.title
         events = [e["event"] for e in app.audit.entries()]
         assert "operator-code-refused" in events and "operator-code-accepted" in events
+        # the holder takes the card once it is done: the session is over, nothing was
+        # left unfinished (no "card removed" warning), back to the start
+        rig.remove()
+        await until(app, on(app, "attract"), what="attract after the card is taken")
+        assert app.session.flow is None and app.session.reading is None
     finally:
         shots.close()
 
