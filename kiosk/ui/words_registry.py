@@ -329,6 +329,8 @@ REGISTRY_UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "office.application": ("درخواست {id}", "Application {id}"),
     "office.line": ("نوبت: {appointment} · درخواست: {status}",
                     "Appointment: {appointment} · application: {status}"),
+    "office.line.expected": ("نوبت: {appointment} · هنوز در دفتر تکمیل نشده",
+                             "Appointment: {appointment} · not completed here yet"),
     "office.applicant": ("متقاضی", "Applicant"),
     "office.applicant_back": ("بازگشت به متقاضی", "Back to the applicant"),
     "office.application_no": ("شمارهٔ درخواست", "Application no."),

@@ -152,11 +152,11 @@ class ScheduleErrand(OfficeErrand):
         tiles = []
         for line, record in self.lines:
             a = line.appointment
-            status = w.say(record.status) if record else w.say(a.state)
             who = (f"{record.given_name} {record.surname}" if record
                    else w.say("office.application", id=number(line.application_id, w.lang)))
-            tiles.append(Tile(who, w.say("office.line", appointment=w.say(a.state),
-                                         status=status),
+            hint = (w.say("office.line", appointment=w.say(a.state), status=w.say(record.status))
+                    if record else w.say("office.line.expected", appointment=w.say(a.state)))
+            tiles.append(Tile(who, hint,
                               "open", line.application_id,
                               badge=digits(line.application_id, w.lang),
                               tone="ok" if record and record.status is Status.DELIVERED
