@@ -77,6 +77,7 @@ UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "status.pin": ("{pin}: {tries}", "{pin}: {tries}"),
     "status.blocked": ("مسدود", "blocked"),
     "status.not_set": ("تعیین نشده", "not set"),
+    "status.short.PIN2": ("رمز دوم", "PIN2"),
     "status.finger": ("اثر انگشت: {tries}", "Fingerprint: {tries}"),
     "Service.CHANGE_PIN1": ("تغییر رمز اول", "Change PIN1"),
     "Service.CHANGE_PIN2": ("تغییر رمز امضا (رمز دوم)", "Change the signature PIN (PIN2)"),
