@@ -399,11 +399,12 @@ class KioskSession:
             return
         if outcome.ending in (Ending.CARD_REMOVED, Ending.TIMED_OUT):
             self.wipe()
-            self._show(present.outcome_view(self.words, outcome, service, None)
-                       if outcome.ending is Ending.CARD_REMOVED else
-                       View("outcome", self.words.say("timeout.title"),
-                            self.words.say("timeout.body"), tone="warn"))
-            self.view.data["final"] = True
+            ended = (present.outcome_view(self.words, outcome, service, None)
+                     if outcome.ending is Ending.CARD_REMOVED else
+                     View("outcome", self.words.say("timeout.title"),
+                          self.words.say("timeout.body"), tone="warn"))
+            ended.data["final"] = True      # before it is shown: no "other services" left
+            self._show(ended)
             self._home()
             return
         if service is Service.READ and outcome.ending in (Ending.DONE, Ending.NOT_GENUINE):

@@ -122,6 +122,8 @@ async def test_read_change_forgot_activate_and_a_pulled_card(kivy_app, screens_d
         assert app.session.flow is None and app.session.reading is None
         assert pin.ids.pad.count == 0 and pin.dots == ""
         assert app.session.view.data.get("final")
+        more = app.screen("outcome").ids.more          # no "other services" without a card
+        assert more.disabled and more.opacity == 0
         entries = app.audit.entries()
         assert {"change-pin1", "reset-pin1-by-finger", "activate-signature"} <= {
             e["service"] for e in entries}
