@@ -9,14 +9,9 @@ exactly at ridge endings and 3 at bifurcations.
 from __future__ import annotations
 
 import numpy as np
-from scipy import ndimage
 
 # Neighbour bits, clockwise from north: P2..P9 of Zhang–Suen.
 _OFFSETS = ((-1, 0), (-1, 1), (0, 1), (1, 1), (1, 0), (1, -1), (0, -1), (-1, -1))
-_KERNEL = np.zeros((3, 3), dtype=np.int32)
-for _bit, (_dy, _dx) in enumerate(_OFFSETS):
-    # ndimage.correlate: output[y, x] = sum kernel[dy+1, dx+1] * input[y+dy, x+dx].
-    _KERNEL[_dy + 1, _dx + 1] = 1 << _bit
 
 
 def _bits(code: int) -> list[int]:
@@ -57,8 +52,18 @@ _FIRST, _SECOND, CROSSING, _STAIR = _build_tables()
 
 
 def neighbour_codes(binary: np.ndarray) -> np.ndarray:
-    """Byte of the 8 neighbours of every pixel (zero outside the image)."""
-    return ndimage.correlate(binary.astype(np.int32), _KERNEL, mode="constant", cval=0)
+    """Byte of the 8 neighbours of every pixel (zero outside the image).
+
+    Eight shifted views of a zero-padded copy OR-ed together (bit k = neighbour
+    ``_OFFSETS[k]``): several times faster than a correlation on these small images.
+    """
+    h, w = binary.shape
+    padded = np.zeros((h + 2, w + 2), dtype=np.uint8)
+    padded[1:-1, 1:-1] = binary
+    out = np.zeros((h, w), dtype=np.uint8)
+    for bit, (dy, dx) in enumerate(_OFFSETS):
+        out |= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] << np.uint8(bit)
+    return out
 
 
 def thin(ridges: np.ndarray, max_passes: int = 40) -> np.ndarray:
@@ -80,9 +85,10 @@ def thin(ridges: np.ndarray, max_passes: int = 40) -> np.ndarray:
         cand = img & _STAIR[codes]
         if not cand.any():
             break
+        rows, cols = np.indices(img.shape)
+        parities = (rows & 1) * 2 + (cols & 1)
         for parity in range(4):
-            rows, cols = np.indices(img.shape)
-            sel = cand & (((rows & 1) * 2 + (cols & 1)) == parity)
+            sel = cand & (parities == parity)
             if sel.any():
                 codes = neighbour_codes(img)
                 img &= ~(sel & _STAIR[codes])
@@ -92,6 +98,12 @@ def thin(ridges: np.ndarray, max_passes: int = 40) -> np.ndarray:
 def crossing_numbers(skeleton: np.ndarray) -> np.ndarray:
     """Crossing number at every skeleton pixel (0 elsewhere)."""
     return np.where(skeleton, CROSSING[neighbour_codes(skeleton)], 0)
+
+
+# Offsets of the set neighbours, for every neighbour byte.
+NEIGHBOUR_OFFSETS: tuple[tuple[tuple[int, int], ...], ...] = tuple(
+    tuple(off for bit, off in enumerate(_OFFSETS) if code >> bit & 1) for code in range(256)
+)
 
 
 def neighbours(skeleton: np.ndarray, y: int, x: int) -> list[tuple[int, int]]:
