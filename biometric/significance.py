@@ -1,0 +1,108 @@
+"""Match scores as chance: how likely an unrelated finger pairs this many minutiae.
+
+After alignment, m minutiae of the probe were paired with the reference's. Only the
+common area counts: the intersection of the two sets' convex hulls (plus a margin), with
+n_p probe and n_r reference minutiae inside it. By chance, a probe minutia there finds a
+reference minutia inside its tolerance box with probability
+
+    q = 1 - exp(-(n_r / A) * pi * r^2 * c)
+
+(A the common area, r the pairing radius, c the chance that directions agree, which the
+ridge flow makes far higher than the box's angular width alone: minutiae follow the flow).
+The alignment itself was chosen to pair minutiae, so the first ``FREE_PAIRS`` pairings
+come free. What is left is a binomial tail, P(X >= m - 2) with X ~ Bin(n_p - 2, q), the
+probability of random correspondence of Pankanti, Prabhakar and Jain's individuality
+model in its simplest form. The score is 10 * -log10(P): a dense, small overlap no longer
+scores like a large one, and a sparse finger's few pairings score what they are worth.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import ConvexHull, QhullError
+
+HULL_MARGIN = 6.0  # 0.1 mm around each hull: minutiae sit inside the print, not on its rim
+PAIR_RADIUS = 4.5  # 0.1 mm, the pairing box's typical radius
+DIRECTION_AGREE = 0.9  # effective: the flow aligns directions, the search picks its best
+FREE_PAIRS = 2
+POINTS_PER_DECADE = 10
+_GRID = 2.0  # 0.1 mm, cell of the area raster
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """The common area of two aligned minutiae sets and who is inside it."""
+
+    area: float  # (0.1 mm)^2
+    probe_inside: int
+    reference_inside: int
+
+
+def _halfplanes(xy: np.ndarray) -> np.ndarray | None:
+    """(k, 3) rows a, b, c with a x + b y + c <= 0 inside the hull; None if degenerate."""
+    if len(xy) < 3:
+        return None
+    try:
+        return ConvexHull(xy).equations
+    except QhullError:
+        return None
+
+
+def _inside(eq: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
+    return np.all(pts @ eq[:, :2].T + eq[:, 2] <= margin, axis=1)
+
+
+def overlap(probe_xy: np.ndarray, reference_xy: np.ndarray) -> Overlap:
+    """Common area of two aligned sets (same frame, 0.1 mm) and the minutiae in it."""
+    ep, er = _halfplanes(probe_xy), _halfplanes(reference_xy)
+    if ep is None or er is None:
+        return Overlap(0.0, 0, 0)
+    lo = np.maximum(probe_xy.min(axis=0), reference_xy.min(axis=0)) - HULL_MARGIN
+    hi = np.minimum(probe_xy.max(axis=0), reference_xy.max(axis=0)) + HULL_MARGIN
+    if np.any(hi <= lo):
+        return Overlap(0.0, 0, 0)
+    gx = np.arange(lo[0], hi[0], _GRID) + _GRID / 2
+    gy = np.arange(lo[1], hi[1], _GRID) + _GRID / 2
+    cells = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
+    both = _inside(ep, cells, HULL_MARGIN) & _inside(er, cells, HULL_MARGIN)
+    area = float(both.sum()) * _GRID * _GRID
+    n_p = int((_inside(ep, probe_xy, HULL_MARGIN) & _inside(er, probe_xy, HULL_MARGIN)).sum())
+    n_r = int((_inside(ep, reference_xy, HULL_MARGIN) & _inside(er, reference_xy, HULL_MARGIN)).sum())
+    return Overlap(area, n_p, n_r)
+
+
+def log10_binomial_tail(k: int, n: int, q: float) -> float:
+    """log10 P(X >= k) for X ~ Bin(n, q); 0.0 when k <= 0."""
+    if k <= 0:
+        return 0.0
+    if k > n or q <= 0.0:
+        return -math.inf
+    if q >= 1.0:
+        return 0.0
+    lq, l1q = math.log(q), math.log1p(-q)
+    terms = [
+        math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) + j * lq + (n - j) * l1q
+        for j in range(k, n + 1)
+    ]
+    top = max(terms)
+    return (top + math.log(sum(math.exp(t - top) for t in terms))) / math.log(10)
+
+
+def chance_probability(paired: int, common: Overlap) -> float:
+    """log10 of the chance of ``paired`` pairings in ``common`` between unrelated fingers."""
+    n_p = max(common.probe_inside, paired)
+    n_r = max(common.reference_inside, paired)
+    area = max(common.area, 1.0)
+    q = 1.0 - math.exp(-(n_r / area) * math.pi * PAIR_RADIUS**2 * DIRECTION_AGREE)
+    return log10_binomial_tail(paired - FREE_PAIRS, n_p - FREE_PAIRS, min(q, 0.999))
+
+
+def chance_score(paired: int, common: Overlap) -> int:
+    """Integer score: POINTS_PER_DECADE points per factor of ten of improbability."""
+    lp = chance_probability(paired, common)
+    if lp == -math.inf:
+        return 1000
+    return max(0, int(round(-POINTS_PER_DECADE * lp)))
