@@ -21,7 +21,7 @@ from biometric.compact import ANGLE_STEPS, CompactMinutia, decode_compact, pack
 from biometric.errors import BiometricError
 from biometric.matcher import best_alignment
 from biometric.minutia import MinutiaType
-from biometric.significance import HULL_MARGIN, _halfplanes, _inside
+from biometric.significance import HULL_MARGIN, halfplanes, inside
 
 MIN_ALIGNMENT_SCORE = 40  # a touch joins the reference only if it clearly is the same finger
 SAME_RADIUS = 6.0  # 0.1 mm: two touches' minutiae this close (and agreeing) are one
@@ -77,7 +77,7 @@ def consolidate(templates: list[bytes], max_count: int = 60) -> Consolidated:
     order = sorted(range(len(decoded)), key=lambda i: -len(decoded[i]))
     base = decoded[order[0]]
     points = _to_points(base, 0)
-    hulls = [_halfplanes(np.array([(p.x, p.y) for p in points]))]
+    hulls = [halfplanes(np.array([(p.x, p.y) for p in points]))]
     used = 1
     for touch, i in enumerate(order[1:], start=1):
         try:
@@ -88,7 +88,7 @@ def consolidate(templates: list[bytes], max_count: int = 60) -> Consolidated:
             continue
         used += 1
         moved = _transform(decoded[i], al.theta, al.shift, touch)
-        hulls.append(_halfplanes(np.array([(p.x, p.y) for p in moved])))
+        hulls.append(halfplanes(np.array([(p.x, p.y) for p in moved])))
         for q in moved:
             near = [
                 p for p in points
@@ -110,7 +110,7 @@ def consolidate(templates: list[bytes], max_count: int = 60) -> Consolidated:
         covered = sum(
             1 for t, eq in enumerate(hulls)
             if eq is not None and t != p.touch
-            and bool(_inside(eq, np.array([[p.x, p.y]]), -HULL_MARGIN)[0])
+            and bool(inside(eq, np.array([[p.x, p.y]]), -HULL_MARGIN)[0])
         )
         if p.seen > 1 or covered == 0:
             kept.append(p)

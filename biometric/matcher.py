@@ -245,7 +245,7 @@ def _consensus(
     pxy = _rotate(p.xy, theta) + shift
     pairs = _pair_up(pxy, p.ang + theta, r, support)
     common = overlap(pxy, r.xy)
-    score = chance_score(len(pairs), common)
+    score = chance_score(len(pairs), common, tries=float(len(p.xy) * len(r.xy)))
     return Alignment(score, theta, (float(shift[0]), float(shift[1])), tuple(pairs), common)
 
 

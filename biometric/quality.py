@@ -18,7 +18,6 @@ import numpy as np
 
 from biometric.errors import CaptureFeedback, QualityError
 from biometric.extract import Extraction
-
 from biometric.matcher import MIN_MINUTIAE as CARD_MIN_MINUTIAE
 
 MIN_QUALITY = 30

@@ -10,7 +10,10 @@ reference minutia inside its tolerance box with probability
 (A the common area, r the pairing radius, c the chance that directions agree, which the
 ridge flow makes far higher than the box's angular width alone: minutiae follow the flow).
 The alignment itself was chosen to pair minutiae, so the first ``FREE_PAIRS`` pairings
-come free. What is left is a binomial tail, P(X >= m - 2) with X ~ Bin(n_p - 2, q), the
+come free, and it was the best of many tried, about one per pair of minutiae, so the
+chance is multiplied by (n_probe * n_reference / ``SEARCH_BASE``), a Bonferroni bound
+that keeps big templates from winning by sheer number of tries. What is left is a
+binomial tail, P(X >= m - 2) with X ~ Bin(n_p - 2, q), the
 probability of random correspondence of Pankanti, Prabhakar and Jain's individuality
 model in its simplest form. The score is 10 * -log10(P): a dense, small overlap no longer
 scores like a large one, and a sparse finger's few pairings score what they are worth.
@@ -28,6 +31,7 @@ HULL_MARGIN = 6.0  # 0.1 mm around each hull: minutiae sit inside the print, not
 PAIR_RADIUS = 4.5  # 0.1 mm, the pairing box's typical radius
 DIRECTION_AGREE = 0.9  # effective: the flow aligns directions, the search picks its best
 FREE_PAIRS = 2
+SEARCH_BASE = 100.0
 POINTS_PER_DECADE = 10
 _GRID = 2.0  # 0.1 mm, cell of the area raster
 
@@ -41,7 +45,7 @@ class Overlap:
     reference_inside: int
 
 
-def _halfplanes(xy: np.ndarray) -> np.ndarray | None:
+def halfplanes(xy: np.ndarray) -> np.ndarray | None:
     """(k, 3) rows a, b, c with a x + b y + c <= 0 inside the hull; None if degenerate."""
     if len(xy) < 3:
         return None
@@ -51,13 +55,13 @@ def _halfplanes(xy: np.ndarray) -> np.ndarray | None:
         return None
 
 
-def _inside(eq: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
+def inside(eq: np.ndarray, pts: np.ndarray, margin: float) -> np.ndarray:
     return np.all(pts @ eq[:, :2].T + eq[:, 2] <= margin, axis=1)
 
 
 def overlap(probe_xy: np.ndarray, reference_xy: np.ndarray) -> Overlap:
     """Common area of two aligned sets (same frame, 0.1 mm) and the minutiae in it."""
-    ep, er = _halfplanes(probe_xy), _halfplanes(reference_xy)
+    ep, er = halfplanes(probe_xy), halfplanes(reference_xy)
     if ep is None or er is None:
         return Overlap(0.0, 0, 0)
     lo = np.maximum(probe_xy.min(axis=0), reference_xy.min(axis=0)) - HULL_MARGIN
@@ -67,10 +71,12 @@ def overlap(probe_xy: np.ndarray, reference_xy: np.ndarray) -> Overlap:
     gx = np.arange(lo[0], hi[0], _GRID) + _GRID / 2
     gy = np.arange(lo[1], hi[1], _GRID) + _GRID / 2
     cells = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
-    both = _inside(ep, cells, HULL_MARGIN) & _inside(er, cells, HULL_MARGIN)
+    both = inside(ep, cells, HULL_MARGIN) & inside(er, cells, HULL_MARGIN)
     area = float(both.sum()) * _GRID * _GRID
-    n_p = int((_inside(ep, probe_xy, HULL_MARGIN) & _inside(er, probe_xy, HULL_MARGIN)).sum())
-    n_r = int((_inside(ep, reference_xy, HULL_MARGIN) & _inside(er, reference_xy, HULL_MARGIN)).sum())
+    def common(pts: np.ndarray) -> int:
+        return int((inside(ep, pts, HULL_MARGIN) & inside(er, pts, HULL_MARGIN)).sum())
+
+    n_p, n_r = common(probe_xy), common(reference_xy)
     return Overlap(area, n_p, n_r)
 
 
@@ -91,18 +97,20 @@ def log10_binomial_tail(k: int, n: int, q: float) -> float:
     return (top + math.log(sum(math.exp(t - top) for t in terms))) / math.log(10)
 
 
-def chance_probability(paired: int, common: Overlap) -> float:
-    """log10 of the chance of ``paired`` pairings in ``common`` between unrelated fingers."""
+def chance_probability(paired: int, common: Overlap, tries: float = SEARCH_BASE) -> float:
+    """log10 of the chance of ``paired`` pairings in ``common`` between unrelated fingers,
+    found by the best of ``tries`` alignments (n_probe * n_reference)."""
     n_p = max(common.probe_inside, paired)
     n_r = max(common.reference_inside, paired)
     area = max(common.area, 1.0)
     q = 1.0 - math.exp(-(n_r / area) * math.pi * PAIR_RADIUS**2 * DIRECTION_AGREE)
-    return log10_binomial_tail(paired - FREE_PAIRS, n_p - FREE_PAIRS, min(q, 0.999))
+    tail = log10_binomial_tail(paired - FREE_PAIRS, n_p - FREE_PAIRS, min(q, 0.999))
+    return min(0.0, tail + math.log10(max(tries / SEARCH_BASE, 1.0)))
 
 
-def chance_score(paired: int, common: Overlap) -> int:
+def chance_score(paired: int, common: Overlap, tries: float = SEARCH_BASE) -> int:
     """Integer score: POINTS_PER_DECADE points per factor of ten of improbability."""
-    lp = chance_probability(paired, common)
+    lp = chance_probability(paired, common, tries)
     if lp == -math.inf:
         return 1000
     return max(0, int(round(-POINTS_PER_DECADE * lp)))
