@@ -24,7 +24,8 @@ from simulators.fingers.phase.master import PhaseFinger
 class SyntheticFinger(Protocol):
     """What the benchmark and the tests need of a finger of any family."""
 
-    seed: int
+    @property
+    def seed(self) -> int: ...
 
     def impression(
         self, impression_seed: int, difficulty: Difficulty | str = ...
