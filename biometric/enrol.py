@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from biometric.compact import ANGLE_STEPS, CompactMinutia, decode_compact, pack
+from biometric.compact import (
+    ANGLE_STEPS,
+    CompactMinutia,
+    MinutiaeOrder,
+    decode_compact,
+    pack,
+    sort_minutiae,
+)
 from biometric.errors import BiometricError
 from biometric.matcher import best_alignment
 from biometric.minutia import MinutiaType
@@ -67,19 +74,26 @@ def _transform(ms: tuple[CompactMinutia, ...], theta: float, shift: tuple[float,
     return out
 
 
-def consolidate(templates: list[bytes], max_count: int = 60) -> Consolidated:
-    """One compact reference from the compact templates of several touches of a finger.
+def consolidate(
+    templates: list[bytes],
+    max_count: int = 60,
+    order: MinutiaeOrder = MinutiaeOrder.NONE,
+) -> Consolidated:
+    """One compact reference from the compact templates of several touches of a finger,
+    at most ``max_count`` minutiae, arranged as ``order`` asks.
 
-    The touch with most minutiae is the base; raises BiometricError if no template has
-    enough minutiae to compare.
+    The touch with most minutiae is the base; a touch that does not align with it well
+    (another finger, or too little in common) is left out.
     """
+    if not templates:
+        raise ValueError("consolidate needs at least one template")
     decoded = [decode_compact(t) for t in templates]
-    order = sorted(range(len(decoded)), key=lambda i: -len(decoded[i]))
-    base = decoded[order[0]]
+    rank = sorted(range(len(decoded)), key=lambda i: -len(decoded[i]))
+    base = decoded[rank[0]]
     points = _to_points(base, 0)
     hulls = [halfplanes(np.array([(p.x, p.y) for p in points]))]
     used = 1
-    for touch, i in enumerate(order[1:], start=1):
+    for touch, i in enumerate(rank[1:], start=1):
         try:
             al = best_alignment(base, decoded[i])
         except BiometricError:
@@ -116,7 +130,8 @@ def consolidate(templates: list[bytes], max_count: int = 60) -> Consolidated:
             kept.append(p)
     kept.sort(key=lambda p: -p.seen)
     kept = kept[:max_count]
-    return Consolidated(pack(_to_card(kept)), used, len(kept))
+    cards = sort_minutiae(_to_card(kept), order)
+    return Consolidated(pack(cards), used, len(cards))
 
 
 def _to_card(points: list[_Point]) -> list[CompactMinutia]:

@@ -36,7 +36,7 @@ from biometric.errors import MatchError
 from biometric.significance import Overlap, chance_score, overlap
 
 MATCH_THRESHOLD = 40
-MIN_MINUTIAE = 6  # below this a template cannot be compared at all
+MIN_MINUTIAE = 6  # below this a template cannot be compared at all (the BIT's card minimum)
 SCORE_SCALE = 1000
 
 _PAIR_MIN, _PAIR_MAX = 4.0, 90.0  # pair length range, 0.1 mm
