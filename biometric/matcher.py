@@ -33,7 +33,7 @@ import numpy as np
 
 from biometric.compact import ANGLE_STEPS, CompactMinutia, decode_compact
 from biometric.errors import MatchError
-from biometric.significance import Overlap, chance_score, overlap
+from biometric.significance import Overlap, chance_score, halfplanes, moved, overlap
 
 MATCH_THRESHOLD = 40
 MIN_MINUTIAE = 6  # below this a template cannot be compared at all (the BIT's card minimum)
@@ -71,6 +71,7 @@ class _Prepared:
     aj: np.ndarray
     mid: np.ndarray  # (pairs, 2) pair midpoints
     key: np.ndarray  # join key: direction bins of ai and aj, then length
+    hull: np.ndarray | None  # half-planes of the minutiae's convex hull (None: degenerate)
 
 
 def _wrap(a: np.ndarray) -> np.ndarray:
@@ -99,7 +100,8 @@ def _prepare(minutiae: tuple[CompactMinutia, ...], both_orders: bool) -> _Prepar
     order = np.argsort(key, kind="stable")
     mid = 0.5 * (xy[ii[order]] + xy[jj[order]])
     return _Prepared(
-        xy, ang, ii[order], jj[order], d[order], phi[order], ai[order], aj[order], mid, key[order]
+        xy, ang, ii[order], jj[order], d[order], phi[order], ai[order], aj[order], mid, key[order],
+        halfplanes(xy),
     )
 
 
@@ -244,7 +246,7 @@ def _consensus(
         support = r.xy[b].mean(axis=0)
     pxy = _rotate(p.xy, theta) + shift
     pairs = _pair_up(pxy, p.ang + theta, r, support)
-    common = overlap(pxy, r.xy)
+    common = overlap(pxy, r.xy, moved(p.hull, theta, shift), r.hull)
     score = chance_score(len(pairs), common, tries=float(len(p.xy) * len(r.xy)))
     return Alignment(score, theta, (float(shift[0]), float(shift[1])), tuple(pairs), common)
 
