@@ -2,9 +2,11 @@
 on every synthetic finger family and difficulty, side by side, in one run.
 
 Protocol per finger: the office takes ``--enrol`` touches (a touch the quality gate
-refuses is taken again, up to ``RETAKES`` more); ours consolidates the usable ones into
-one reference (``biometric.enrol``), NBIS keeps the MINDTCT templates of the same first
-touches and scores a probe by the best of them (multi-template, its usual way). Then
+refuses is taken again, up to ``RETAKES`` more). Office touches are attended, so they are
+drawn at the probes' difficulty but never above STANDARD (``ENROLMENT_DIFFICULTY``): a
+HARD run is unattended kiosk touches against an office enrolment. Ours consolidates the
+usable ones into one reference (``biometric.enrol``), NBIS keeps the MINDTCT templates of
+the same first touches and scores a probe by the best of them (multi-template). Then
 ``--probes`` verification touches. Genuine = each reference against its finger's probes;
 impostor = the reference of finger f against the first probe of finger g, for f < g
 (31,125 comparisons at 250 fingers). A refused probe or a finger that could not be
@@ -48,6 +50,11 @@ from simulators.fingers.families import FAMILIES, family_finger
 
 SEED_RANGES = {"tuning": 1_000_000, "report": 2_000_000}
 RETAKES = 3  # extra enrolment touches a station takes when the gate refuses one
+ENROLMENT_DIFFICULTY = {
+    Difficulty.EASY: Difficulty.EASY,
+    Difficulty.STANDARD: Difficulty.STANDARD,
+    Difficulty.HARD: Difficulty.STANDARD,  # the office operator guides the finger
+}
 _RETAKE_BASE = 100  # impression seeds of retaken enrolment touches
 
 
@@ -91,8 +98,9 @@ def _process_finger(job: tuple[str, int, str, int, int, bool, str | None]) -> Fi
     finger = family_finger(family, seed, cache_dir=cache)
     out = FingerResult(None, [], [], [], [])
     usable: list[bytes] = []
+    office = ENROLMENT_DIFFICULTY[Difficulty.parse(difficulty)]
     for k in range(enrol):
-        image = finger.impression(k, difficulty)
+        image = finger.impression(k, office)
         tpl = _ours(image, out)
         if tpl is not None:
             usable.append(tpl)
@@ -102,7 +110,7 @@ def _process_finger(job: tuple[str, int, str, int, int, bool, str | None]) -> Fi
     for j in range(RETAKES):
         if len(usable) >= enrol:
             break
-        tpl = _ours(finger.impression(_RETAKE_BASE + j, difficulty), out)
+        tpl = _ours(finger.impression(_RETAKE_BASE + j, office), out)
         if tpl is not None:
             usable.append(tpl)
     if usable:
