@@ -309,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--fingers", type=int, default=250)
     ap.add_argument("--enrol", type=int, default=3)
     ap.add_argument("--probes", type=int, default=3)
+    ap.add_argument("--impressions", type=int, default=None,
+                    help="touches per finger in all (enrolment + probes); sets --probes")
     ap.add_argument("--seed-range", default="report", choices=sorted(SEED_RANGES))
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--no-nbis", action="store_true", help="skip the MINDTCT+BOZORTH3 baseline")
@@ -316,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=200, help="bootstrap resamples")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = ap.parse_args(argv)
+    if args.impressions is not None:
+        args.probes = args.impressions - args.enrol
     if args.fingers < 2 or args.probes < 1 or args.enrol < 1:
         ap.error("need at least 2 fingers, 1 enrolment and 1 probe touch")
     results = []
