@@ -206,6 +206,7 @@ def run(
             "fte": fte,
             "extract_ms_median": float(np.median(extract_ms)) if extract_ms else float("nan"),
         }
+        figures["impostor_top"] = sorted(i.tolist())[-10:]  # the tail FMR 1e-4 rests on
         ci_thr = thr if thr is not None else er.threshold_at[1e-4]
         figures["ci95"] = bootstrap(g, g_finger, i, i_fingers, fingers, ci_thr, reps=reps)
         if thr is not None:
