@@ -35,7 +35,7 @@ from biometric.compact import ANGLE_STEPS, CompactMinutia, decode_compact
 from biometric.errors import MatchError
 from biometric.significance import Overlap, chance_score, halfplanes, moved, overlap
 
-MATCH_THRESHOLD = 40
+MATCH_THRESHOLD = 32
 MIN_MINUTIAE = 6  # below this a template cannot be compared at all (the BIT's card minimum)
 SCORE_SCALE = 1000
 
