@@ -303,6 +303,38 @@ def report(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def markdown(results: list[dict]) -> str:
+    """The figures as a Markdown table for docs/benchmarks.md: a row per family,
+    difficulty and chain (ours, then NBIS on the same images); rates in %, 95 % CIs."""
+
+    def cell(side: dict, value: float, key: str) -> str:
+        lo, hi = side["ci95"][key]
+        return f"{_pct(value)} ({_pct(lo)}–{_pct(hi)})"
+
+    cols = ["family", "difficulty", "chain", "EER"] + [f"FNMR @ FMR {p:g}" for p in FMR_POINTS]
+    cols += [f"FMR @ {MATCH_THRESHOLD}", f"FNMR @ {MATCH_THRESHOLD}", "FTE", "refused probes",
+             "extraction (ms)"]
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    for r in results:
+        for chain in ("ours", "nbis"):
+            if chain not in r:
+                continue
+            side = r[chain]
+            cells = [r["family"], r["difficulty"], "ours" if chain == "ours" else "NBIS",
+                     cell(side, side["eer"], "eer")]
+            cells += [cell(side, side["fnmr_at_fmr"][f"{p:g}"], f"fnmr@{p:g}") for p in FMR_POINTS]
+            if chain == "ours":
+                at = side["at_shipped_threshold"]
+                cells += [cell(side, at["fmr"], "fmr_at_threshold"),
+                          cell(side, at["fnmr"], "fnmr_at_threshold"),
+                          _pct(side["fte"]), _pct(r["probe_refusals"])]
+            else:
+                cells += ["–", "–", _pct(side["fte"]), "–"]
+            cells.append(f"{side['extract_ms_median']:.1f}")
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--family", default="gabor,phase", help=f"comma list of {FAMILIES}")
@@ -318,7 +350,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", default=None, help="directory to cache master fingers in")
     ap.add_argument("--reps", type=int, default=200, help="bootstrap resamples")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--from-json", type=Path, default=None,
+                    help="print the tables of an earlier run's JSON instead of running")
     args = ap.parse_args(argv)
+    if args.from_json:
+        results = json.loads(args.from_json.read_text())
+        print(report(results))
+        print()
+        print(markdown(results))
+        return 0
     if args.impressions is not None:
         args.probes = args.impressions - args.enrol
     if args.fingers < 2 or args.probes < 1 or args.enrol < 1:
