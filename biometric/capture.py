@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from enum import IntEnum
+from typing import TYPE_CHECKING
 
 from biometric.compact import MinutiaeOrder
 from biometric.errors import NoUsableTouch, QualityError
@@ -23,7 +24,6 @@ from biometric.sensor import (
     FingerprintSensor,
     SensorError,
 )
-from biometric.template import CardTemplate, make_template
 
 __all__ = [
     "CaptureCancelled",
@@ -34,6 +34,9 @@ __all__ = [
     "TooManyPoorTouches",
     "capture_template",
 ]
+
+if TYPE_CHECKING:
+    from biometric.template import CardTemplate
 
 
 class CaptureStep(IntEnum):
@@ -94,6 +97,8 @@ def capture_template(
     for _attempt in range(attempts):
         image = sensor.capture(event=event, on_feedback=relay, timeout=timeout)
         try:
+            from biometric.template import make_template  # scipy: loaded on first capture
+
             template = make_template(image, max_count=max_count, order=order)
         except QualityError as exc:
             last = exc

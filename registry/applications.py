@@ -81,7 +81,8 @@ def open_application(session: Session, request: NewApplication, fees: FeeSource,
         .order_by(Application.id.desc())).first()
     if current is not None and status_of(current) is not Status.AWAITING_PAYMENT:
         raise ApplicationExists(status_of(current))
-    fee = fees.registration_fee(request.kind, request.duplicate_number, iran_date(now))
+    fee = int(fees.registration_receipt(request.kind, request.duplicate_number,
+                                        iran_date(now)).total)
     row = current or Application(national_code=request.national_code,
                                  tracking_code=new_tracking_code().digits,
                                  status=Status.AWAITING_PAYMENT.value,

@@ -16,6 +16,7 @@ import jdatetime
 
 from citizen.identity import Gender
 from registry.eligibility import ApplicationKind
+from registry.fees import Receipt
 from registry.lifecycle import Status
 from registry.states import AppointmentState, Disposition, PaymentPurpose, PaymentState
 
@@ -24,12 +25,15 @@ from registry.states import AppointmentState, Disposition, PaymentPurpose, Payme
 class Caller:
     """Who is calling: ``actor`` goes to the audit trail, ``client`` keys rate limits.
 
-    Fixed when the service is set up for a face (a networked registry derives both from
-    the authenticated connection), never taken from a request a citizen can shape.
+    Fixed when the service is set up for a face (a networked registry derives them from
+    the authenticated connection: the device's certificate and the operator's session),
+    never taken from a request a citizen can shape. ``device``, when set, goes into every
+    audit entry next to the actor.
     """
 
     actor: str
     client: str
+    device: str | None = None      # the authenticated device a networked registry served
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,8 @@ class ApplicationView:
     appointment: AppointmentView | None = None
     booking_deadline: jdatetime.date | None = None   # last day to book (once registered)
     rebooking_from: jdatetime.date | None = None     # first day to rebook after a missed one
+    card_serial: str | None = None                   # once the card is issued
+    collect_by: jdatetime.date | None = None         # last day to collect at the normal fee
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,7 @@ class PaymentView:
     disposition: Disposition | None
     bank_reference: str | None
     appointment: AppointmentView | None = None
+    receipt: Receipt | None = None     # the lines and shares of what this payment pays
 
 
 @dataclass(frozen=True)

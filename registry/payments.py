@@ -117,6 +117,12 @@ class SimulatedBank(PaymentGateway):
             self._script.extend([(behaviour, delay)] * times)
         return self
 
+    def take_scripted(self) -> tuple[Behaviour, dt.timedelta] | None:
+        """The next scripted behaviour, taken off the script (None when it is empty): a
+        networked registry's client hands it to the service's simulated bank."""
+        with self._lock:
+            return self._script.popleft() if self._script else None
+
     def charges(self, idempotency_key: str) -> int:
         """How many times money was taken under this key (never more than 1)."""
         with self._lock:

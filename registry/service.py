@@ -6,12 +6,15 @@ errors (``registry.refusals``, ``registry.storage.errors``) for every refusal. N
 object crosses it, so a networked registry can replace :class:`LocalRegistry` without
 the faces noticing.
 
-Extension points for the office steps (complete, approve, issue, deliver): add an
-abstract method here, and in :class:`LocalRegistry` a method shaped like
+The office steps (complete, decide, issue, card arrived, deliver) are each shaped like
 :meth:`LocalRegistry.mark_missed`: one write transaction, the application's lock, the
-status moved by ``applications.move`` (the lifecycle decides), one audit entry.
+status moved by ``applications.move`` (the lifecycle decides), one audit entry; their
+work on the rows is in ``registry.office``. The card factory (:class:`CardProducer`)
+and the SMS sender (:class:`Notifier`) are injected: the registry never imports the
+simulators that implement them for tests and demos.
 
-Fees come from a :class:`registry.fee_source.FeeSource`, by default the dated fee book.
+Fees come from a :class:`registry.fee_source.FeeSource`, by default the dated fee book;
+every charge keeps its :class:`registry.fees.Receipt`.
 """
 
 from __future__ import annotations
@@ -23,11 +26,15 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import jdatetime
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from citizen.digits import normalize_digits
-from registry import applications, appointments, recovery, settlement
+from citizen.jalali import parse_jalali
+from registry import applications, appointments, office, recovery, settlement
 from registry.appointments import AppointmentRules, jalali, local_day
+from registry.cards import CardProducer
 from registry.clock import Clock, SystemClock, iran_date
 from registry.contract import (
     ApplicationRef,
@@ -49,7 +56,28 @@ from registry.contract import (
 )
 from registry.eligibility import ApplicationKind
 from registry.fee_source import FeeBookSource, FeeSource
-from registry.lifecycle import Status, last_booking_day, rebooking_opens
+from registry.fees import Receipt
+from registry.lifecycle import (
+    Status,
+    check_transition,
+    is_late_collection,
+    last_booking_day,
+    last_collection_day,
+    rebooking_opens,
+)
+from registry.notify import Notification as NotificationMessage
+from registry.notify import NotificationKind, Notifier, NotifierUnavailable
+from registry.office_contract import (
+    CollectionTicket,
+    Completion,
+    CompletionResult,
+    Decision,
+    DeliveryRecord,
+    DeliveryResult,
+    IssuedCard,
+    OfficeRecord,
+)
+from registry.office_refusals import OfficeRefusal, OfficeStepRefused
 from registry.payments import GatewayOutcome, GatewayStatus, PaymentGateway
 from registry.recovery import RecoveryLimits
 from registry.refusals import (
@@ -62,15 +90,32 @@ from registry.refusals import (
 from registry.states import PaymentPurpose, PaymentState
 from registry.storage import audit
 from registry.storage.database import Database
+from registry.storage.errors import StorageUnavailable
 from registry.storage.migrate import require_current
-from registry.storage.models import Application, Appointment, Office
+from registry.storage.models import (
+    Application,
+    Appointment,
+    Card,
+    Notification,
+    Office,
+    Payment,
+)
 
 _CITY_PREFIX = re.compile(r"0[1-9][0-9]{1,2}", re.ASCII)
 _IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{8,64}", re.ASCII)
 
 
 class RegistryService(ABC):
-    """Everything the faces may ask of the registry."""
+    """Everything the faces may ask of the registry.
+
+    ``clock`` is where a face reads "today" (the in-process registry's own clock; a
+    networked one's local clock). ``close`` releases connections.
+    """
+
+    clock: Clock
+
+    def close(self) -> None:
+        """Release what the registry holds open (connections)."""
 
     # -- the citizen: registration, status, recovery ---------------------------------------
 
@@ -132,6 +177,57 @@ class RegistryService(ABC):
     def mark_missed(self, appointment_id: int) -> AppointmentView:
         """The applicant did not come: rebooking is barred for a few days."""
 
+    @abstractmethod
+    def complete_registration(self, completion: Completion) -> CompletionResult:
+        """The applicant at their appointment today: photo, ten fingers, documents.
+
+        The completion fee is the office tariff the booking payment already paid; its
+        receipt comes back with the record.
+        """
+
+    @abstractmethod
+    def decide(self, decision: Decision) -> OfficeRecord:
+        """The office manager approves, or refuses with a reason (not their own completion)."""
+
+    @abstractmethod
+    def issue_card(self, application_id: int) -> IssuedCard:
+        """Have the card factory make the card from the record; its issue day starts the
+        six months to collect it. The card and PIN letter come back, never stored."""
+
+    @abstractmethod
+    def card_arrived(self, application_id: int) -> OfficeRecord:
+        """The card is at the office: ready for collection, the applicant told by SMS."""
+
+    @abstractmethod
+    def collection(self, office_id: int, national_code: str) -> CollectionTicket:
+        """The card awaiting this applicant at this office, and what handing it over
+        costs today (the higher fee once the collection day has passed)."""
+
+    @abstractmethod
+    def record_delivery(self, delivery: DeliveryRecord) -> DeliveryResult:
+        """Record a hand-over the delivery flow completed, with the fee paid at the counter.
+
+        Refused (nothing written) for a card that did not read genuine or is not this
+        applicant's, and for a voided card unless the higher fee was paid. Repeating a
+        recorded delivery returns it again.
+        """
+
+    @abstractmethod
+    def office_record(self, application_id: int) -> OfficeRecord:
+        """An application from completion on, as of now (NotFound before completion)."""
+
+    @abstractmethod
+    def void_uncollected(self) -> list[int]:
+        """Persist VOIDED for every card uncollected past its day; the ids moved now.
+
+        Reads already say voided without it (a pure function of the clock); the sweep
+        only makes the stored status agree, for reports that select by status.
+        """
+
+    @abstractmethod
+    def send_notifications(self) -> int:
+        """Send what the outbox still holds (a sender that was down); how many went."""
+
     # -- the fleet ---------------------------------------------------------------------------
 
     @abstractmethod
@@ -144,7 +240,8 @@ class LocalRegistry(RegistryService):
 
     def __init__(self, database: Database, gateway: PaymentGateway, *, caller: Caller,
                  clock: Clock | None = None, rules: AppointmentRules | None = None,
-                 limits: RecoveryLimits | None = None, fees: FeeSource | None = None) -> None:
+                 limits: RecoveryLimits | None = None, fees: FeeSource | None = None,
+                 cards: CardProducer | None = None, notifier: Notifier | None = None) -> None:
         self.database = database
         self.gateway = gateway
         self.caller = caller
@@ -152,22 +249,29 @@ class LocalRegistry(RegistryService):
         self.rules = rules or AppointmentRules()
         self.limits = limits or RecoveryLimits()
         self.fees = fees or FeeBookSource()
+        self.cards = cards
+        self.notifier = notifier
 
     @classmethod
     def open(cls, url: str | None, gateway: PaymentGateway, *, caller: Caller,
              clock: Clock | None = None, rules: AppointmentRules | None = None,
              limits: RecoveryLimits | None = None, fees: FeeSource | None = None,
+             cards: CardProducer | None = None, notifier: Notifier | None = None,
              pool_size: int = 10, lock_timeout: float = 3.0) -> LocalRegistry:
         """Open the database behind ``url`` (its schema must be current) and listen to
         the gateway's notices. ``lock_timeout`` s of waiting for a lock become RegistryBusy."""
         database = Database.open(url, pool_size=pool_size, lock_timeout=lock_timeout)
         try:
             require_current(database.engine)
+        except SQLAlchemyError as exc:         # not reachable: the same typed error as later
+            database.close()
+            cause = getattr(exc, "orig", None) or exc
+            raise StorageUnavailable("open the registry", type(cause).__name__) from exc
         except BaseException:
             database.close()
             raise
         registry = cls(database, gateway, caller=caller, clock=clock, rules=rules,
-                       limits=limits, fees=fees)
+                       limits=limits, fees=fees, cards=cards, notifier=notifier)
         gateway.subscribe(registry._on_gateway_status)
         return registry
 
@@ -177,13 +281,16 @@ class LocalRegistry(RegistryService):
     def with_caller(self, caller: Caller) -> LocalRegistry:
         """The same registry on behalf of another caller (another kiosk, an operator)."""
         return LocalRegistry(self.database, self.gateway, caller=caller, clock=self.clock,
-                             rules=self.rules, limits=self.limits, fees=self.fees)
+                             rules=self.rules, limits=self.limits, fees=self.fees,
+                             cards=self.cards, notifier=self.notifier)
 
     def close(self) -> None:
         self.database.close()
 
     def _audit(self, session: Session, action: str, subject: str, subject_id: int | None,
                at: dt.datetime, **details: str | int | bool | None) -> None:
+        if self.caller.device is not None:
+            details = {**details, "device": self.caller.device}
         audit.record(session, actor=self.caller.actor, action=action, subject=subject,
                      subject_id=subject_id, at=at, **details)
 
@@ -253,13 +360,13 @@ class LocalRegistry(RegistryService):
                 payment = settlement.reuse(existing, application_id, request.purpose.value)
             else:
                 row = applications.load(session, application_id)
-                amount, appointment_id = self._amount_due(session, row, request.purpose, now)
+                receipt, appointment_id = self._amount_due(session, row, request.purpose, now)
                 payment = settlement.record(
                     session, application_id=application_id, appointment_id=appointment_id,
-                    purpose=request.purpose, amount_rial=amount, idempotency_key=key,
+                    purpose=request.purpose, receipt=receipt, idempotency_key=key,
                     gateway=self.gateway.name, now=now)
                 self._audit(session, "payment.start", "payment", payment.id, now,
-                            purpose=request.purpose.value, amount_rial=amount,
+                            purpose=request.purpose.value, amount_rial=payment.amount_rial,
                             appointment_id=appointment_id)
             needs_gateway = payment.gateway_reference is None
             payment_id, amount_rial = payment.id, payment.amount_rial
@@ -276,18 +383,23 @@ class LocalRegistry(RegistryService):
             return settlement.view(tx.session, started, now)
 
     def _amount_due(self, session: Session, row: Application, purpose: PaymentPurpose,
-                    now: dt.datetime) -> tuple[int, int | None]:
+                    now: dt.datetime) -> tuple[Receipt, int | None]:
         status = applications.status_of(row)
         if purpose is PaymentPurpose.REGISTRATION:
             if status is not Status.AWAITING_PAYMENT:
                 raise PaymentRefused(PaymentRefusal.NOTHING_DUE)
-            return row.fee_rial, None
+            receipt = self.fees.registration_receipt(ApplicationKind(row.kind),
+                                                     row.duplicate_number, iran_date(now))
+            row.fee_rial = int(receipt.total)   # a new schedule since the form: today's fee
+            return receipt, None
+        if purpose is not PaymentPurpose.BOOKING:
+            raise PaymentRefused(PaymentRefusal.NOTHING_DUE)
         if status is not Status.REGISTERED:
             raise PaymentRefused(PaymentRefusal.NOTHING_DUE)
         held = appointments.live_hold(session, row.id, now)
         if held is None:
             raise PaymentRefused(PaymentRefusal.NO_LIVE_HOLD)
-        return self.fees.booking_fee(iran_date(now)), held.id
+        return self.fees.booking_receipt(iran_date(now)), held.id
 
     def observe_payment(self, idempotency_key: str) -> PaymentView:
         now = self.clock.now()
@@ -346,7 +458,7 @@ class LocalRegistry(RegistryService):
             row = applications.load(session, application_id)
             appointments.ensure_bookable(session, row, day, now)
             held = appointments.hold(session, row, office, day, self.rules, now)
-            amount = self.fees.booking_fee(iran_date(now))
+            amount = int(self.fees.booking_receipt(iran_date(now)).total)
             self._audit(session, "appointment.hold", "appointment", held.id, now,
                         application_id=row.id, office_id=office.id, day=day.isoformat())
             return Hold(appointments.appointment_view(held, now), amount)
@@ -385,6 +497,189 @@ class LocalRegistry(RegistryService):
                         "appointment", row.id, now, application_id=row.application_id)
             return appointments.appointment_view(row, now)
 
+    def complete_registration(self, completion: Completion) -> CompletionResult:
+        now = self.clock.now()
+        with self.database.write("complete a registration") as tx:
+            session = tx.session
+            tx.lock(applications.lock_key(completion.application_id))
+            row = applications.load(session, completion.application_id)
+            check_transition(applications.status_of(row), Status.COMPLETED)
+            appointment = office.completion_appointment(session, row, completion.office_id,
+                                                        now)
+            documents = office.check_completion(completion, row.birth_certificate_serial)
+            office.complete(session, row, appointment, completion, documents,
+                            self.caller.actor, now)
+            fingers = completion.fingers
+            self._audit(session, "application.complete", "application", row.id, now,
+                        office_id=completion.office_id, appointment_id=appointment.id,
+                        photo_source=completion.photo.source.value,
+                        fingers_captured=len(fingers.templates),
+                        fingers_skipped=",".join(sorted(f"{int(p)}:{r.value}" for p, r
+                                                        in fingers.skipped.items())) or None,
+                        national_card=documents.national_card.value)
+            paid = office.booking_payment(session, appointment.id)
+            return CompletionResult(office.record(session, row, iran_date(now)),
+                                    office.charge_view(paid))
+
+    def decide(self, decision: Decision) -> OfficeRecord:
+        now = self.clock.now()
+        with self.database.write("decide on a registration") as tx:
+            session = tx.session
+            tx.lock(applications.lock_key(decision.application_id))
+            row = applications.load(session, decision.application_id)
+            check_transition(applications.status_of(row),
+                             Status.APPROVED if decision.approve else Status.CANCELLED)
+            enrolment = office.enrolment_of(session, row.id)
+            office.decide(row, enrolment, decision, self.caller.actor, now)
+            self._audit(session, "application.approve" if decision.approve
+                        else "application.reject", "application", row.id, now,
+                        reason=decision.reason.value if decision.reason else None)
+            return office.record(session, row, iran_date(now))
+
+    def issue_card(self, application_id: int) -> IssuedCard:
+        if self.cards is None:
+            raise OfficeStepRefused(OfficeRefusal.NO_CARD_PRODUCER)
+        now = self.clock.now()
+        with self.database.write("issue a card") as tx:
+            session = tx.session
+            tx.lock(applications.lock_key(application_id))
+            row = applications.load(session, application_id)
+            check_transition(applications.status_of(row), Status.ISSUED)
+            produced = office.issue(session, row, self.cards, now)
+            view = office.record(session, row, iran_date(now))
+            self._audit(session, "card.issue", "application", row.id, now,
+                        card_serial=produced.card_serial, producer=self.cards.name,
+                        fingers=",".join(str(int(p)) for p in view.card_fingers))
+            return IssuedCard(view, produced)
+
+    def card_arrived(self, application_id: int) -> OfficeRecord:
+        now = self.clock.now()
+        with self.database.write("make a card ready for collection") as tx:
+            session = tx.session
+            tx.lock(applications.lock_key(application_id))
+            row = applications.load(session, application_id)
+            notice = office.ready(session, row, now)
+            self._audit(session, "card.ready", "application", row.id, now,
+                        notification_id=notice.id)
+            view = office.record(session, row, iran_date(now))
+            notice_id = notice.id
+        self._send([notice_id])
+        return view
+
+    def collection(self, office_id: int, national_code: str) -> CollectionTicket:
+        code = applications.national_code(national_code)
+        now = self.clock.now()
+        today = iran_date(now)
+        with self.database.read("find a card to collect") as session:
+            found = session.execute(
+                select(Application, Card).join(Card, Card.application_id == Application.id)
+                .where(Application.national_code == code, Card.delivered_at.is_(None))
+                .order_by(Application.id.desc())).first()
+            if found is None:
+                raise NotFound("application")
+            row, card = found
+            if office.enrolment_of(session, row.id).office_id != office_id:
+                raise OfficeStepRefused(OfficeRefusal.WRONG_OFFICE)
+            status = office.effective_status(row, card, today)
+            check_transition(status, Status.DELIVERED)
+            issued_on = parse_jalali(card.issued_on)
+            late = is_late_collection(status, issued_on, today)
+            return CollectionTicket(row.id, office_id, row.national_code, card.card_serial,
+                                    issued_on, last_collection_day(issued_on), late,
+                                    self.fees.delivery_receipt(today, late))
+
+    def record_delivery(self, delivery: DeliveryRecord) -> DeliveryResult:
+        now = self.clock.now()
+        today = iran_date(now)
+        with self.database.write("record a delivery") as tx:
+            session = tx.session
+            tx.lock(applications.lock_key(delivery.application_id))
+            row = applications.load(session, delivery.application_id)
+            card = office.card_of(session, row.id)
+            if card is None:
+                check_transition(applications.status_of(row), Status.DELIVERED)
+                raise NotFound("card")
+            if office.enrolment_of(session, row.id).office_id != delivery.office_id:
+                raise OfficeStepRefused(OfficeRefusal.WRONG_OFFICE)
+            office.check_evidence(delivery.evidence, row, card)
+            if card.delivered_at is not None and card.delivery_payment_id is not None:
+                paid = session.get(Payment, card.delivery_payment_id)   # a retry: same answer
+                assert paid is not None
+                return DeliveryResult(office.record(session, row, today),
+                                      office.charge_view(paid))
+            status = office.effective_status(row, card, today)
+            check_transition(status, Status.DELIVERED)
+            late = is_late_collection(status, parse_jalali(card.issued_on), today)
+            receipt = self.fees.delivery_receipt(today, late)
+            if delivery.fee_rial != receipt.total:
+                normal = self.fees.delivery_receipt(today, False).total
+                reason = (OfficeRefusal.LATE_FEE_DUE if late and delivery.fee_rial == normal
+                          else OfficeRefusal.FEE_MISMATCH)
+                raise OfficeStepRefused(reason, receipt=receipt)
+            payment = office.deliver(session, row, card, delivery, receipt, late,
+                                     self.caller.actor, now)
+            self._audit(session, "card.deliver", "application", row.id, now,
+                        card_serial=card.card_serial, late=late, amount_rial=payment.amount_rial,
+                        payment_id=payment.id, method=delivery.method.value,
+                        finger_reference=delivery.evidence.finger_reference)
+            return DeliveryResult(office.record(session, row, today), office.charge_view(payment))
+
+    def office_record(self, application_id: int) -> OfficeRecord:
+        now = self.clock.now()
+        with self.database.read("read an office record") as session:
+            row = applications.load(session, application_id)
+            return office.record(session, row, iran_date(now))
+
+    def void_uncollected(self) -> list[int]:
+        now = self.clock.now()
+        with self.database.read("find uncollected cards") as session:
+            candidates = list(session.scalars(
+                select(Application.id).join(Card, Card.application_id == Application.id)
+                .where(Application.status.in_([s.value for s in office.UNCOLLECTED]))))
+        moved: list[int] = []
+        for application_id in candidates:
+            with self.database.write("void an uncollected card") as tx:
+                tx.lock(applications.lock_key(application_id))
+                row = applications.load(tx.session, application_id)
+                if office.void_due(row, office.card_of(tx.session, row.id), now):
+                    self._audit(tx.session, "card.void", "application", row.id, now)
+                    moved.append(row.id)
+        return moved
+
+    def send_notifications(self) -> int:
+        with self.database.read("read the outbox") as session:
+            pending = list(session.scalars(select(Notification.id).where(
+                Notification.sent_at.is_(None)).order_by(Notification.id)))
+        return self._send(pending)
+
+    def _send(self, notification_ids: list[int]) -> int:
+        """Hand outbox rows to the sender; each sent one is marked, a failed one counted."""
+        if self.notifier is None:
+            return 0
+        sent = 0
+        for notice_id in notification_ids:
+            with self.database.read("read a notification") as session:
+                row = session.get(Notification, notice_id)
+                if row is None or row.sent_at is not None:
+                    continue
+                place = office.notification_office(session, row)
+                message = NotificationMessage(row.id, NotificationKind(row.kind), row.mobile,
+                                              place.name, place.address,
+                                              parse_jalali(row.collect_by))
+            try:
+                self.notifier.send(message)
+                delivered = True
+            except NotifierUnavailable:
+                delivered = False
+            with self.database.write("mark a notification") as tx:
+                row = tx.session.get(Notification, notice_id)
+                assert row is not None
+                row.attempts += 1
+                if delivered:
+                    row.sent_at = self.clock.now()
+                    sent += 1
+        return sent
+
     # -- the fleet ---------------------------------------------------------------------------
 
     def add_office(self, request: NewOffice) -> OfficeView:
@@ -414,11 +709,14 @@ class LocalRegistry(RegistryService):
         rebook = rebooking_opens(jalali(missed)) if missed is not None else None
         if rebook is not None and rebook <= jalali(local_day(now)):
             rebook = None
+        card = office.card_of(session, row.id)
         return ApplicationView(
             row.id, row.tracking_code, ApplicationKind(row.kind), row.duplicate_number,
-            Status(row.status), row.fee_rial, row.bank_reference, row.created_at,
+            office.effective_status(row, card, iran_date(now)), row.fee_rial,
+            row.bank_reference, row.created_at,
             row.registered_at, appointments.appointment_view(current, now) if current else None,
-            deadline, rebook)
+            deadline, rebook, card.card_serial if card else None,
+            last_collection_day(parse_jalali(card.issued_on)) if card else None)
 
 
 def _city_prefix(text: str) -> str:

@@ -17,8 +17,10 @@ from sqlalchemy.orm import Session
 
 from registry import applications, appointments
 from registry.contract import PaymentView
+from registry.fees import Receipt
 from registry.lifecycle import Status
 from registry.payments import GatewayOutcome, GatewayStatus
+from registry.receipt_codec import receipt_from_json, receipt_to_json
 from registry.refusals import IdempotencyConflict, NotFound
 from registry.states import Disposition, PaymentPurpose, PaymentState
 from registry.storage.models import Application, Appointment, Office, Payment
@@ -49,12 +51,13 @@ def reuse(existing: Payment, application_id: int, purpose: str) -> Payment:
 
 
 def record(session: Session, *, application_id: int, appointment_id: int | None,
-           purpose: PaymentPurpose, amount_rial: int, idempotency_key: str, gateway: str,
+           purpose: PaymentPurpose, receipt: Receipt, idempotency_key: str, gateway: str,
            now: dt.datetime) -> Payment:
     row = Payment(application_id=application_id, appointment_id=appointment_id,
-                  purpose=purpose.value, amount_rial=amount_rial,
+                  purpose=purpose.value, amount_rial=int(receipt.total),
                   idempotency_key=idempotency_key, gateway=gateway,
-                  state=PaymentState.STARTED.value, created_at=now)
+                  state=PaymentState.STARTED.value, created_at=now,
+                  receipt=receipt_to_json(receipt))
     session.add(row)
     session.flush()
     return row
@@ -127,5 +130,6 @@ def view(session: Session, payment: Payment, now: dt.datetime) -> PaymentView:
         payment.amount_rial, PaymentState(payment.state),
         Disposition(payment.disposition) if payment.disposition else None,
         payment.bank_reference,
-        appointments.appointment_view(appointment, now) if appointment else None)
+        appointments.appointment_view(appointment, now) if appointment else None,
+        receipt_from_json(payment.receipt) if payment.receipt else None)
 

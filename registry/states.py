@@ -24,6 +24,7 @@ FIRM_STATES = (AppointmentState.BOOKED, AppointmentState.ATTENDED, AppointmentSt
 class PaymentPurpose(StrEnum):
     REGISTRATION = "registration"   # the issuance fee, paid at pre-registration
     BOOKING = "booking"             # the office's fee, paid to make a held place firm
+    DELIVERY = "delivery"           # the delivery tariff, paid at the office's counter
 
 
 class PaymentState(StrEnum):

@@ -84,8 +84,8 @@ class InProcessTransport(Transport):
             raise CardRemovedError("the card was removed")
         return self._chip
 
-    def transmit(self, command: bytes) -> bytes:
-        chip = self._present()
+    def transmit(self, command: bytes, timeout: float | None = None) -> bytes:
+        chip = self._present()          # in process: answered at once, no deadline to keep
         try:
             return chip.process(bytes(command))
         except PowerLoss as exc:

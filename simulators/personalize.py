@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from apdu import datagroups
-from apdu.biometric_profile import BIO_MAX_TRIES
+from apdu.biometric_profile import BIO_MAX_TRIES, FingerPosition
 from apdu.pins import PinRef, encode_pin
 from apdu.profile import DATA_GROUP_FILES, EF_COM, EF_SOD, DataGroup, Lifecycle
 from citizen.identity import Address, Identity
@@ -61,10 +61,13 @@ class FingerEnrolment:
     min_minutiae: int
     max_minutiae: int
     minutiae_order: int
+    positions: dict[int, FingerPosition] | None = None  # None: each reference's default
 
     def write(self, image: CardImage) -> None:
         for ref, template in self.templates.items():
             image.secrets[biometric.reference_secret(ref)] = template
+        for ref, position in (self.positions or {}).items():
+            image.counters[biometric.position_counter(ref)] = int(position)
         image.counters.update({
             biometric.BIO_TRIES: BIO_MAX_TRIES,
             biometric.BIO_THRESHOLD: self.threshold,

@@ -90,3 +90,29 @@ def sensor(home: Path):
                             seed, finger, impression))
     yield handle
     handle.stop()
+
+
+@pytest.fixture(scope="session")
+def scratch_postgres():
+    """A private PostgreSQL server for the session (initdb and pg_ctl as the postgres user,
+    a Unix socket under /tmp, no TCP port), stopped at the end. If it cannot start, every
+    test that needs it FAILS with the server's log: never a silent skip."""
+    from registry.storage.scratch_postgres import ScratchPostgres, ScratchServerError
+
+    try:
+        server = ScratchPostgres.start()
+    except ScratchServerError as exc:
+        pytest.fail(f"the scratch PostgreSQL server did not start: {exc}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def receipt_font() -> Path:
+    """Vazirmatn for the printed receipts, fetched pinned from npm if not yet here."""
+    sys.path.insert(0, str(REPO / "tools"))
+    try:
+        import fetch_vazirmatn
+    finally:
+        sys.path.pop(0)
+    return fetch_vazirmatn.fetch(fetch_vazirmatn.default_dir())

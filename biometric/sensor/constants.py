@@ -21,11 +21,11 @@ class PacketId(IntEnum):
 
 @unique
 class Instruction(IntEnum):
-    """Instruction codes of the family. The simulator answers the ones marked below.
+    """Instruction codes of the family (ZFM-20/R30x, AS608, R503 manuals).
 
-    Supported end to end: GEN_IMG, IMG_2_TZ, UP_IMAGE, SET_SYS_PARA, READ_SYS_PARA,
-    VFY_PWD, AURA_LED_CONFIG (R503 style), OPEN_LED / CLOSE_LED (AS608 style),
-    HANDSHAKE (R30x/R50x) and GET_ECHO (ZFM style). The rest are named for logs.
+    ``docs/sensor-module.md`` lists which ones the simulator answers and how; the few it
+    does not (the AS608's automatic ENROLL/IDENTIFY, GEN_BIN_IMAGE, the R503's
+    AUTO_ENROLL/AUTO_IDENTIFY) are named here for logs.
     """
 
     GEN_IMG = 0x01
@@ -43,14 +43,27 @@ class Instruction(IntEnum):
     EMPTY = 0x0D
     SET_SYS_PARA = 0x0E
     READ_SYS_PARA = 0x0F
+    ENROLL = 0x10  # AS608 automatic enrolment (not simulated)
+    IDENTIFY = 0x11  # AS608 automatic identification (not simulated)
     SET_PWD = 0x12
     VFY_PWD = 0x13
     GET_RANDOM_CODE = 0x14
     SET_ADDER = 0x15
+    WRITE_NOTEPAD = 0x18
+    READ_NOTEPAD = 0x19
+    HIGH_SPEED_SEARCH = 0x1B
+    GEN_BIN_IMAGE = 0x1C  # AS608 / ZFM-70 (not simulated)
     TEMPLATE_NUM = 0x1D
     READ_INDEX_TABLE = 0x1F
+    GET_IMAGE_EX = 0x28
+    CANCEL = 0x30
+    AUTO_ENROLL = 0x31  # R503 (not simulated)
+    AUTO_IDENTIFY = 0x32  # R503 (not simulated)
     AURA_LED_CONFIG = 0x35
     CHECK_SENSOR = 0x36
+    GET_ALG_VER = 0x39
+    GET_FW_VER = 0x3A
+    READ_PROD_INFO = 0x3C
     SOFT_RESET = 0x3D
     HANDSHAKE = 0x40
     OPEN_LED = 0x50
@@ -86,9 +99,18 @@ class ConfirmationCode(IntEnum):
     BAD_REGISTER_VALUE = 0x1B
     BAD_NOTEPAD_PAGE = 0x1C
     PORT_FAIL = 0x1D
+    LIBRARY_FULL = 0x1F
     ADDRESS_CODE = 0x20
     PASSWORD_REQUIRED = 0x21
+    TEMPLATE_EMPTY = 0x22
+    LIBRARY_EMPTY = 0x24
+    TIMEOUT = 0x26
+    ALREADY_EXISTS = 0x27
+    SENSOR_ABNORMAL = 0x29
     ECHO_OK = 0x55
+    UNSUPPORTED = 0xFC
+    HARDWARE_ERROR = 0xFD
+    EXECUTION_FAILURE = 0xFE
 
 
 CODE_DESCRIPTIONS: dict[int, str] = {
@@ -116,9 +138,18 @@ CODE_DESCRIPTIONS: dict[int, str] = {
     ConfirmationCode.BAD_REGISTER_VALUE: "invalid register value",
     ConfirmationCode.BAD_NOTEPAD_PAGE: "invalid notepad page",
     ConfirmationCode.PORT_FAIL: "failed to operate the communication port",
+    ConfirmationCode.LIBRARY_FULL: "the finger library is full",
     ConfirmationCode.ADDRESS_CODE: "wrong address code",
     ConfirmationCode.PASSWORD_REQUIRED: "the password must be verified first",
+    ConfirmationCode.TEMPLATE_EMPTY: "the character buffer holds no template",
+    ConfirmationCode.LIBRARY_EMPTY: "the finger library is empty",
+    ConfirmationCode.TIMEOUT: "timeout",
+    ConfirmationCode.ALREADY_EXISTS: "the fingerprint already exists",
+    ConfirmationCode.SENSOR_ABNORMAL: "sensor hardware error",
     ConfirmationCode.ECHO_OK: "module ready (echo)",
+    ConfirmationCode.UNSUPPORTED: "unsupported command",
+    ConfirmationCode.HARDWARE_ERROR: "hardware error",
+    ConfirmationCode.EXECUTION_FAILURE: "command execution failure",
 }
 
 
@@ -148,6 +179,12 @@ class SysParam(IntEnum):
     PACKET_SIZE = 6  # see PACKET_SIZES
 
 
+NOTEPAD_PAGES = 16  # WriteNotepad / ReadNotepad pages of 32 bytes
+NOTEPAD_PAGE_BYTES = 32
+CHAR_FILE_BYTES = 512  # what UpChar sends and DownChar takes for one character buffer
+INDEX_PAGE_TEMPLATES = 256  # ReadIndexTable: one page of 32 bytes, a bit per template
+INDEX_PAGES = 4
+
 PACKET_SIZES: dict[int, int] = {0: 32, 1: 64, 2: 128, 3: 256}
 """Data-packet size code (system parameter) to bytes of content per data packet."""
 
@@ -174,8 +211,16 @@ class LedControl(IntEnum):
 
 @unique
 class LedColor(IntEnum):
-    """Colour index of the R503 AuraLedConfig instruction."""
+    """Colour index of the R503 AuraLedConfig instruction (4..7 on later R503 batches)."""
 
     RED = 0x01
     BLUE = 0x02
     PURPLE = 0x03
+    GREEN = 0x04
+    YELLOW = 0x05
+    CYAN = 0x06
+    WHITE = 0x07
+
+
+READY_BYTE = 0x55
+"""The single byte a module sends when it has finished starting (after SoftReset)."""

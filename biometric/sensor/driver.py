@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from enum import Enum
 
+from biometric.sensor.admin import AdminCommands
 from biometric.sensor.errors import (
     CaptureCancelled,
     CaptureTimeout,
@@ -25,6 +26,7 @@ from biometric.sensor.errors import (
 )
 from biometric.sensor.feedback import Feedback
 from biometric.sensor.image import IMAGE_BYTES, GrayImage, unpack_image
+from biometric.sensor.library import LibraryCommands
 from biometric.sensor.link import SerialLink
 from biometric.sensor.packets import (
     DEFAULT_ADDRESS,
@@ -33,7 +35,6 @@ from biometric.sensor.packets import (
     Instruction,
     LedColor,
     LedControl,
-    Packet,
     SysParam,
     SystemParameters,
     packet_size_code,
@@ -63,8 +64,12 @@ _IMG2TZ_FEEDBACK = {
 }
 
 
-class FingerprintSensor:
+class FingerprintSensor(LibraryCommands, AdminCommands):
     """One module on one serial port. Use as a context manager, or call open()/close().
+
+    The image path (capture, upload) is here; the template library and the module's
+    settings come from :class:`LibraryCommands` and :class:`AdminCommands`, and a whole
+    office enrolment from :func:`biometric.sensor.enrol.enrol_finger`.
 
     ``response_timeout`` bounds each wait for a packet; ``retries`` is how many times a
     command is re-issued after a garbled, truncated or missing answer (or the module's
@@ -224,9 +229,9 @@ class FingerprintSensor:
         at any point (CaptureCancelled); the rest of the transfer is drained before the
         next command.
         """
-        packet_size = self.parameters.packet_size if self.parameters is not None else None
         ack, data = self.link.exchange(
-            Instruction.UP_IMAGE, expect_data=IMAGE_BYTES, packet_size=packet_size, event=event
+            Instruction.UP_IMAGE, expect_data=IMAGE_BYTES, packet_size=self._packet_size,
+            event=event,
         )
         if ack.code != ConfirmationCode.OK:
             raise SensorRejected(ack.code, Instruction.UP_IMAGE)
@@ -249,6 +254,22 @@ class FingerprintSensor:
         SensorError: the module answered, no usable finger came) after ``timeout``
         seconds, and a SensorError when the module or its line failed.
         """
+        self.capture_features(1 if self.check_quality else None, event, on_feedback, timeout)
+        return self.upload_image(event)
+
+    def capture_features(
+        self,
+        buffer_id: int | None = 1,
+        event: threading.Event | None = None,
+        on_feedback: Callable[[Feedback], None] | None = None,
+        timeout: float = 10.0,
+    ) -> None:
+        """Wait for a finger and turn it into a character file in ``buffer_id`` (1 or 2).
+
+        The polling of :meth:`capture` without the upload: one touch of an enrolment.
+        ``buffer_id`` None takes the image only (GenImg, no Img2Tz). Same ends as
+        :meth:`capture`: CaptureCancelled, CaptureTimeout, SensorError.
+        """
         deadline = time.monotonic() + timeout
         last: Feedback | None = None
 
@@ -267,8 +288,8 @@ class FingerprintSensor:
                 raise CaptureTimeout(timeout, last)
             code = self.take_image(event)
             feedback = _GEN_IMG_FEEDBACK.get(code)
-            if code == ConfirmationCode.OK and self.check_quality:
-                code = self.image_to_features(1, event)
+            if code == ConfirmationCode.OK and buffer_id is not None:
+                code = self.image_to_features(buffer_id, event)
                 feedback = _IMG2TZ_FEEDBACK.get(code)
             if code == ConfirmationCode.OK:
                 break
@@ -279,7 +300,6 @@ class FingerprintSensor:
             else:
                 time.sleep(wait)
         report(Feedback.GOOD)
-        return self.upload_image(event)
 
     def wait_for_lift(
         self,
@@ -305,18 +325,3 @@ class FingerprintSensor:
                 event.wait(self.poll_interval)
             else:
                 time.sleep(self.poll_interval)
-
-    # -- exchanges ------------------------------------------------------------------
-
-    def _command(
-        self,
-        instruction: Instruction,
-        params: bytes = b"",
-        ok: Collection[int] = (ConfirmationCode.OK,),
-        event: threading.Event | None = None,
-    ) -> Packet:
-        """One exchange; SensorRejected unless the confirmation code is in ``ok``."""
-        ack, _ = self.link.exchange(instruction, params, event=event)
-        if ack.code not in ok:
-            raise SensorRejected(ack.code, instruction)
-        return ack

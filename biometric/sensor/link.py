@@ -16,9 +16,11 @@ import logging
 import threading
 import time
 from collections.abc import Collection
+from dataclasses import dataclass
 
 import serial
 
+from biometric.sensor.constants import READY_BYTE
 from biometric.sensor.errors import (
     CaptureCancelled,
     ChecksumError,
@@ -40,6 +42,7 @@ from biometric.sensor.packets import (
     PacketId,
     PacketReader,
     command_packet,
+    encode_packet,
 )
 from biometric.sensor.timing import (
     FLOOD_LIMIT,
@@ -58,6 +61,18 @@ READ_SLICE = 0.05  # serial read timeout: how long one read may block (and cance
 DRAIN_QUIET = 0.1  # the line counts as drained after this long without a byte
 RESYNC_GRACE = 0.25  # after a bad checksum, listen this long for the real packet
 RETRY_CODES = frozenset({ConfirmationCode.PACKET_ERROR})
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What one exchange carries besides the command and its acknowledgement."""
+
+    expect_data: int | None
+    packet_size: int | None
+    send_data: bytes | None
+    answer_address: int | None
+    ready_byte: bool
+    retries: int
 
 
 class SerialLink:
@@ -135,6 +150,10 @@ class SerialLink:
         expect_data: int | None = None,
         packet_size: int | None = None,
         event: threading.Event | None = None,
+        send_data: bytes | None = None,
+        answer_address: int | None = None,
+        ready_byte: bool = False,
+        retries: int | None = None,
     ) -> tuple[Packet, bytes]:
         """Send a command, return its ack (and data), re-issuing it on transport trouble.
 
@@ -142,7 +161,13 @@ class SerialLink:
         the module's own "packet receive error"). With ``expect_data`` (a byte count),
         an OK acknowledgement must be followed by data packets carrying exactly that many
         bytes, within the upload's deadline (from ``packet_size`` and the baud rate).
-        ``event`` cancels any wait (CaptureCancelled).
+        With ``send_data``, an OK acknowledgement is followed by the host's data packets
+        (DownChar, DownImage) in ``packet_size`` pieces. ``answer_address`` is the
+        address the acknowledgement comes from when it is not ours (SetAdder answers from
+        the new one); ``ready_byte`` waits, after an OK, for the 0x55 a module sends when
+        it has restarted (SoftReset). ``retries`` overrides the link's count for this
+        exchange (0 for a command that must not be sent twice). ``event`` cancels any
+        wait (CaptureCancelled).
 
         The exchange as a whole, every attempt and drain included, has a deadline; so
         does each upload attempt. After any failure other than a clean refusal the line
@@ -152,9 +177,9 @@ class SerialLink:
             if self._stale:
                 self._drain(Deadline(self._drain_limit()), instruction, event)
             try:
-                return self._attempts(
-                    instruction, params, retry_codes, expect_data, packet_size, event
-                )
+                plan = _Plan(expect_data, packet_size, send_data, answer_address, ready_byte,
+                             self.retries if retries is None else retries)
+                return self._attempts(instruction, params, retry_codes, plan, event)
             except SensorRejected:
                 raise
             except BaseException:
@@ -169,18 +194,18 @@ class SerialLink:
         instruction: Instruction,
         params: bytes,
         retry_codes: Collection[int],
-        expect_data: int | None,
-        packet_size: int | None,
+        plan: _Plan,
         event: threading.Event | None,
     ) -> tuple[Packet, bytes]:
+        expect_data, retries = plan.expect_data, plan.retries
         wire, attempt_limit = 0, 0.0
         if expect_data is not None:
-            wire, attempt_limit = self.upload_budget(expect_data, packet_size)
-            total = Deadline((1 + self.retries) * (attempt_limit + self._drain_limit()))
+            wire, attempt_limit = self.upload_budget(expect_data, plan.packet_size)
+            total = Deadline((1 + retries) * (attempt_limit + self._drain_limit()))
         else:
-            total = Deadline(command_limit(self.response_timeout, self.retries))
+            total = Deadline(command_limit(self.response_timeout, retries))
         last: SensorError | None = None
-        for attempt in range(1 + self.retries):
+        for attempt in range(1 + retries):
             if attempt:
                 if total.remaining() <= DRAIN_QUIET:
                     break  # no time left for another attempt: report the last failure
@@ -191,12 +216,18 @@ class SerialLink:
             limit = total if expect_data is None else total.within(attempt_limit)
             try:
                 ack = self._read_packet((PacketId.ACK,), SensorPhase.ACK, instruction, limit,
-                                        grace=True, event=event)
+                                        grace=True, event=event, address=plan.answer_address)
                 logger.debug("%s -> %02X", instruction.name, ack.code)
                 if ack.code in retry_codes:
                     last = SensorRejected(ack.code, instruction)
                     continue
-                if expect_data is None or ack.code != ConfirmationCode.OK:
+                if ack.code != ConfirmationCode.OK:
+                    return ack, b""
+                if plan.send_data is not None:
+                    self._send_data(plan.send_data, plan.packet_size, instruction, event)
+                if plan.ready_byte:
+                    self._read_ready(instruction, total, event)
+                if expect_data is None:
                     return ack, b""
                 data = self._receive_data(expect_data, wire, instruction, limit, event)
                 return ack, data
@@ -245,6 +276,7 @@ class SerialLink:
         grace: bool,
         event: threading.Event | None,
         expected: int | None = None,
+        address: int | None = None,
     ) -> Packet:
         """The next packet, within ``response_timeout`` and before ``limit`` expires.
 
@@ -268,7 +300,7 @@ class SerialLink:
                 end = min(end, time.monotonic() + RESYNC_GRACE)
                 continue
             if packet is not None:
-                if packet.address != self.address:
+                if packet.address != (self.address if address is None else address):
                     raise FramingError(FramingProblem.WRONG_ADDRESS, phase, instruction)
                 if packet.pid not in expect:
                     raise FramingError(FramingProblem.WRONG_PACKET_TYPE, phase, instruction)
@@ -291,6 +323,36 @@ class SerialLink:
                                     elapsed=now - started, received=self._received,
                                     expected=expected)
             self._fill(phase, instruction)
+
+    def _send_data(
+        self, data: bytes, packet_size: int | None, instruction: Instruction,
+        event: threading.Event | None,
+    ) -> None:
+        """The host's data packets after an OK (DownChar, DownImage): end-of-data last."""
+        size = packet_size or SMALLEST_PACKET
+        pieces = [data[i : i + size] for i in range(0, len(data), size)] or [b"\x00"]
+        for index, piece in enumerate(pieces):
+            self._check_cancel(event, SensorPhase.SEND, instruction)
+            pid = PacketId.END_OF_DATA if index == len(pieces) - 1 else PacketId.DATA
+            self._write(encode_packet(pid, piece, self.address), instruction)
+
+    def _read_ready(
+        self, instruction: Instruction, total: Deadline, event: threading.Event | None
+    ) -> None:
+        """The 0x55 a module sends once restarted, within the packet timeout."""
+        limit = total.within(self.response_timeout)
+        while True:
+            self._check_cancel(event, SensorPhase.ACK, instruction)
+            byte = self._reader.take_raw(1)
+            if byte:
+                if byte[0] != READY_BYTE:
+                    raise FramingError(FramingProblem.BAD_RESULT, SensorPhase.ACK, instruction,
+                                       received=1)
+                return
+            if limit.expired:
+                raise SensorTimeout(SensorPhase.ACK, instruction, limit=limit.limit,
+                                    elapsed=limit.elapsed(), received=self._received)
+            self._fill(SensorPhase.ACK, instruction)
 
     @staticmethod
     def _check_cancel(

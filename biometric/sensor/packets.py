@@ -161,6 +161,13 @@ class PacketReader:
         """True when the buffer starts with a start code: a packet is part-way in."""
         return self._buf[:2] == HEADER or self._buf == HEADER[:1]
 
+    def take_raw(self, count: int) -> bytes:
+        """Up to ``count`` buffered bytes taken as they are, not as a packet (the ready
+        byte a module sends after a reset)."""
+        taken = bytes(self._buf[:count])
+        del self._buf[:count]
+        return taken
+
     def _skip(self, count: int) -> None:
         del self._buf[:count]
         self.discarded += count

@@ -1,8 +1,9 @@
 """``nidkiosk``: the command line. Each command drives a flow and words its outcome.
 
-Exit codes: 0 success, 2 usage error, 3 card, reader or sensor error, 4 verification
-failed (the card is not genuine, or a secret or finger did not verify), 1 anything
-else, 130 interrupted.
+Exit codes: 0 success, 2 usage error, 3 card, reader, sensor or registry storage
+unavailable, 4 verification failed (the card is not genuine, or a secret or finger did
+not verify) or, for ``registry`` and ``office``, refused by a rule; 1 anything else,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Callable, Sequence
 
 from apdu.errors import CardError
 from apdu.trace import enable_traffic_log
-from kiosk.cli import ca, card, deliver, finger, pin, sign, sim
 from kiosk.cli.common import (
     EXIT_CARD,
     EXIT_FAILURE,
@@ -30,6 +30,10 @@ logger = logging.getLogger("nidkiosk.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # imported here: ``kiosk.cli.words`` is shared with the kiosk, which must not pay for
+    # every command's imports (the signature authority's SQLAlchemy among them)
+    from kiosk.cli import ca, card, deliver, finger, kiosk_ui, office, pin, registry, sign, sim
+
     parser = argparse.ArgumentParser(
         prog="nidkiosk", description="Iran national smart ID card: kiosk and reader tools")
     parser.add_argument("-v", "--verbose", action="count", default=0)
@@ -44,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     sign.add_commands(commands)
     deliver.add_commands(commands)
     ca.add_commands(commands)
+    kiosk_ui.add_commands(commands)
+    registry.add_commands(commands)
+    office.add_commands(commands)
     return parser
 
 

@@ -12,6 +12,7 @@ from enum import Enum
 from apdu.biometric_profile import FingerPosition
 from citizen.digits import persian_digits
 from kiosk.cli.words_card import CARD
+from kiosk.cli.words_registry import REGISTRY
 from kiosk.cli.words_signing import SIGNING
 
 CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
@@ -219,6 +220,7 @@ CATALOG: dict[str, tuple[str, str]] = {  # key: (English, Persian)
 
 CATALOG.update(SIGNING)
 CATALOG.update(CARD)
+CATALOG.update(REGISTRY)
 
 
 class Words:

@@ -144,7 +144,9 @@ SIGNING: dict[str, tuple[str, str]] = {
     "ProblemCause.SIGNER_CERTIFICATE_MISSING": ("the signer's certificate is not included",
                                                 "گواهی امضاکننده در امضا نیست"),
     "ProblemCause.NO_SIGNING_CERTIFICATE": ("no signing-certificate-v2 attribute binds the "
-                                            "certificate", "ویژگی پیوند گواهی امضا (signing-certificate-v۲) نیست"),
+                                            "certificate",
+                                            "ویژگی پیوند گواهی امضا (signing-certificate-v۲) "
+                                            "نیست"),
     "ProblemCause.SIGNING_CERTIFICATE_EMPTY": ("the signing-certificate attribute names no "
                                                "certificate", "ویژگی گواهی امضا خالی است"),
     "ProblemCause.CERTIFICATE_HASH_MISMATCH": ("the signed certificate hash does not match",

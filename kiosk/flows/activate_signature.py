@@ -28,7 +28,7 @@ from kiosk.flows.situation import CardSituation
 from kiosk.pin_policy import Holder
 from signing.activation import ACTIVATION_FEE_TOMAN, ActivationResult, SignatureActivation
 from signing.activation_errors import ActivationError, ActivationProblem, Step
-from signing.ca import CertificateAuthority
+from signing.ca_base import CertificateAuthority
 
 
 class ActivationState(Enum):

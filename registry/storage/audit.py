@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from registry.storage.models import AuditEntry
 
 #: Detail keys refused outright, whatever a caller passes: a last guard against leaks.
-_FORBIDDEN = frozenset({"tracking_code", "birth_date", "mother_name", "pin", "password"})
+_FORBIDDEN = frozenset({"tracking_code", "birth_date", "mother_name", "pin", "password",
+                        "template", "templates", "photo", "photo_jpeg", "pin_letter", "puk"})
 
 
 def record(session: Session, *, actor: str, action: str, subject: str,

@@ -14,8 +14,9 @@ whole transaction back and leaves as :class:`RegistryBusy`: repeating the call i
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
@@ -30,6 +31,13 @@ _RETRYABLE_SQLSTATES = {
     "40P01",  # deadlock_detected
     "40001",  # serialization_failure
 }
+
+
+#: Called with the session at the start of every write transaction while set (a networked
+#: registry sets it for one request): what it writes commits or rolls back with the
+#: registry's own change, and an exception from it ends the transaction before any work.
+COMMIT_GUARD: ContextVar[Callable[[Session], None] | None] = ContextVar(
+    "registry_commit_guard", default=None)
 
 
 def lock_id(key: str) -> int:
@@ -101,6 +109,9 @@ class Database:
             transaction = Transaction(session, self.dialect)
             try:
                 with session.begin():
+                    guard = COMMIT_GUARD.get()
+                    if guard is not None:
+                        guard(session)
                     yield transaction
             finally:
                 transaction.close()

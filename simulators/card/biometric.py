@@ -19,6 +19,7 @@ from apdu.biometric_profile import (
     TAG_BIOMETRIC_DATA,
     TAG_BIOMETRIC_DATA_TEMPLATE,
     BiometricInfo,
+    FingerPosition,
     encode_bit_group,
 )
 from apdu.command import CommandApdu
@@ -47,13 +48,24 @@ def reference_secret(ref: int) -> str:
     return f"bio.{ref:02x}.ref"
 
 
+def position_counter(ref: int) -> str:
+    """Which finger a reference holds, when not its default (an index finger that could
+    not be enrolled is replaced by the next one; the BIT says which)."""
+    return f"bio.{ref:02x}.position"
+
+
 def enrolled(image: CardImage) -> list[int]:
     return [ref for ref in FINGER_REFERENCES if reference_secret(ref) in image.secrets]
 
 
+def position_of(image: CardImage, ref: int) -> FingerPosition:
+    stored = image.counters.get(position_counter(ref))
+    return FingerPosition(stored) if stored is not None else FINGER_REFERENCES[ref]
+
+
 def info(image: CardImage) -> list[BiometricInfo]:
     return [
-        BiometricInfo(ref, FINGER_REFERENCES[ref], image.counters[BIO_MIN],
+        BiometricInfo(ref, position_of(image, ref), image.counters[BIO_MIN],
                       image.counters[BIO_MAX], image.counters[BIO_ORDER])
         for ref in enrolled(image)
     ]

@@ -5,6 +5,8 @@ with pyserial; what is on the glass is set through the handle, a :class:`FingerS
 or the Unix-socket control channel (``control_request`` and helpers).
 """
 
+from simulators.sensor.charfile import CharFile, FileKind
+from simulators.sensor.config import MODELS, LedSupport, Model, ModuleConfig, WrongAddress
 from simulators.sensor.control import (
     ControlError,
     control_request,
@@ -15,6 +17,7 @@ from simulators.sensor.control import (
     status,
 )
 from simulators.sensor.faults import DEFAULT_NOISE, FLOOD_PATTERN, Fault, FaultKind, FaultPlan
+from simulators.sensor.flash import Flash, FlashError
 from simulators.sensor.glass import (
     FingerSource,
     Glass,
@@ -26,17 +29,29 @@ from simulators.sensor.glass import (
     StaticImage,
     Touch,
     TouchKind,
+    TouchSequence,
     get_persona_provider,
     persona_finger,
     set_persona_provider,
 )
-from simulators.sensor.module import LedSupport, ModuleConfig, SimulatedModule
+from simulators.sensor.module import Reply, SimulatedModule
 from simulators.sensor.patterns import assess_quality, noise_image, ridge_pattern
 from simulators.sensor.server import SensorHandle, run_sensor, serve_forever
+from simulators.sensor.timing import Timing
 
 __all__ = [
     "DEFAULT_NOISE",
     "FLOOD_PATTERN",
+    "MODELS",
+    "CharFile",
+    "FileKind",
+    "Flash",
+    "FlashError",
+    "Model",
+    "Reply",
+    "Timing",
+    "TouchSequence",
+    "WrongAddress",
     "ControlError",
     "Fault",
     "FaultKind",

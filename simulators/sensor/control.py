@@ -15,6 +15,7 @@ Requests::
     {"op": "fault", "kind": "silence", "instruction": "GEN_IMG", "count": 1, ...}
     {"op": "fault", "kind": "drip", "instruction": "UP_IMAGE", "length": 139, "interval": 0.2}
     {"op": "fault", "kind": "flood", "packet": 50}     # garbage until clear_faults
+    {"op": "fault", "kind": "refuse", "instruction": "STORE", "code": "FLASH_ERROR"}
     {"op": "clear_faults"}
 """
 

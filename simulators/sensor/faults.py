@@ -1,12 +1,15 @@
-"""Fault injection on the simulated module's answers.
+"""Fault injection on the simulated module's answers, for any instruction.
 
 A :class:`Fault` says what goes wrong (garbled byte, bad checksum, truncation, dropped
-bytes, noise, silence, a slow drip, an endless flood), on which answer (optionally only
-answers to one instruction) and on which packet of that answer (0 the acknowledgement,
-1.. the data packets of an upload, -1 the last). Faults queue in a :class:`FaultPlan`;
-the pty link applies the first one that matches to the encoded packets just before they
-are written. DRIP and FLOOD are about time, so the link carries them out: the packets
-are paced (DRIP) or replaced by garbage that never ends until the plan is cleared (FLOOD).
+bytes, noise, silence, a slow drip, an endless flood, or a refusal), on which answer
+(optionally only answers to one instruction) and on which packet of that answer (0 the
+acknowledgement, 1.. the data packets of an upload, -1 the last). Faults queue in a
+:class:`FaultPlan`; the pty link applies the first one that matches to the encoded
+packets just before they are written. DRIP and FLOOD are about time, so the link carries
+them out: the packets are paced (DRIP) or replaced by garbage that never ends until the
+plan is cleared (FLOOD). REFUSE is about the module, not the line: the instruction is not
+carried out and its acknowledgement carries ``code`` instead (a flash write error 0x18 on
+Store, a sensor fault 0x29 on CheckSensor, 0x01 on anything).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from biometric.sensor.constants import Instruction
+from biometric.sensor.constants import ConfirmationCode, Instruction
 
 logger = logging.getLogger("nidkiosk.sim.sensor")
 
@@ -36,6 +39,7 @@ class FaultKind(Enum):
     SILENCE = "silence"  # no answer at all
     DRIP = "drip"  # from the packet on, ``length`` bytes every ``interval`` seconds
     FLOOD = "flood"  # from the packet on, ``data`` repeated endlessly instead of the answer
+    REFUSE = "refuse"  # the module does not carry the instruction out and answers ``code``
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Fault:
     length: int = 1
     data: bytes | None = None  # NOISE: DEFAULT_NOISE; FLOOD: FLOOD_PATTERN
     interval: float = 0.5  # DRIP: seconds between chunks of ``length`` bytes
+    code: int = 0x01  # REFUSE: the confirmation code answered
 
     def __post_init__(self) -> None:
         if self.count is not None and self.count < 1:
@@ -60,6 +65,8 @@ class Fault:
             raise ValueError("interval must be more than 0 and at most 60 seconds")
         if self.data is not None and not self.data:
             raise ValueError("data must not be empty")
+        if not 0 <= self.code <= 0xFF:
+            raise ValueError("code must be a byte")
 
     @property
     def payload(self) -> bytes:
@@ -76,6 +83,8 @@ class Fault:
         """Whether this fault applies to an answer of ``packets`` packets."""
         if self.instruction is not None and instruction != self.instruction:
             return False
+        if self.kind is FaultKind.REFUSE:
+            return False  # taken before the instruction runs: FaultPlan.take_refusal
         if self.kind is FaultKind.SILENCE:
             return True
         return 0 <= self.start(packets) < packets
@@ -92,6 +101,9 @@ class Fault:
         interval = request.get("interval", 0.5)
         if isinstance(interval, bool) or not isinstance(interval, int | float):
             raise ValueError("interval must be a number")
+        code = request.get("code", 0x01)
+        if isinstance(code, str):
+            code = ConfirmationCode[code.upper()] if not code.isdigit() else int(code)
         return cls(
             kind=kind,
             instruction=_optional_int({"instruction": instruction}, "instruction", None),
@@ -101,6 +113,7 @@ class Fault:
             length=_optional_int(request, "length", 1) or 1,
             data=bytes.fromhex(data_hex) if isinstance(data_hex, str) else None,
             interval=float(interval),
+            code=_optional_int({"code": code}, "code", 0x01) or 0,
         )
 
     def describe(self) -> dict[str, object]:
@@ -112,6 +125,7 @@ class Fault:
             "count": self.count,
             **({"interval": self.interval, "length": self.length}
                if self.kind is FaultKind.DRIP else {}),
+            **({"code": self.code} if self.kind is FaultKind.REFUSE else {}),
         }
 
 
@@ -133,8 +147,8 @@ def apply_fault(fault: Fault, frames: list[bytes]) -> list[bytes]:
     """
     if fault.kind is FaultKind.SILENCE:
         return []
-    if fault.kind is FaultKind.DRIP:
-        return list(frames)
+    if fault.kind in (FaultKind.DRIP, FaultKind.REFUSE):
+        return list(frames)  # the pace, or the module's answer itself, is what changes
     index = fault.start(len(frames))
     if fault.kind is FaultKind.FLOOD:
         return [*frames[:index], fault.payload]
@@ -192,6 +206,30 @@ class FaultPlan:
         fault = self.take(instruction, len(frames))
         return frames if fault is None else apply_fault(fault, frames)
 
+    def take_refusal(self, instruction: int) -> Fault | None:
+        """The first REFUSE fault for ``instruction``, counted down."""
+        with self._lock:
+            position = next(
+                (i for i, f in enumerate(self._faults) if f.kind is FaultKind.REFUSE
+                 and f.instruction in (None, instruction)),
+                None,
+            )
+            if position is None:
+                return None
+            fault = self._count_down(position)
+        logger.debug("fault refuse %02X applied", fault.code)
+        return fault
+
+    def _count_down(self, position: int) -> Fault:
+        fault = self._faults[position]
+        if fault.count is not None:
+            if fault.count == 1:
+                del self._faults[position]
+            else:
+                self._faults[position] = replace(fault, count=fault.count - 1)
+        self.applied += 1
+        return fault
+
     def take(self, instruction: int | None, packets: int) -> Fault | None:
         """The first fault matching an answer of ``packets`` packets, counted down."""
         with self._lock:
@@ -201,12 +239,6 @@ class FaultPlan:
             )
             if position is None:
                 return None
-            fault = self._faults[position]
-            if fault.count is not None:
-                if fault.count == 1:
-                    del self._faults[position]
-                else:
-                    self._faults[position] = replace(fault, count=fault.count - 1)
-            self.applied += 1
+            fault = self._count_down(position)
         logger.debug("fault %s applied to packet %d", fault.kind.value, fault.packet)
         return fault

@@ -102,6 +102,36 @@ class ProvidedImage(StaticImage):
         super().__init__(provider(*args, **kwargs), label=label)
 
 
+class TouchSequence(FingerSource):
+    """Several sources, one per GenImg in turn; the last stays on the glass.
+
+    A scripted person: place, lift, place again, as an enrolment's host expects without
+    a thread moving fingers in step with its polls. ``describe()`` reports the source
+    now under the finger without consuming it.
+    """
+
+    label = "sequence"
+
+    def __init__(self, sources: list[FingerSource]) -> None:
+        if not sources:
+            raise ValueError("a touch sequence needs at least one source")
+        self._sources = list(sources)
+        self._lock = threading.Lock()
+        self.read = 0
+
+    def touch(self) -> Touch:
+        with self._lock:
+            source = self._sources[min(self.read, len(self._sources) - 1)]
+            self.read += 1
+        return source.touch()
+
+    def describe(self) -> dict[str, object]:
+        with self._lock:
+            position = min(self.read, len(self._sources) - 1)
+            source = self._sources[position]
+        return {**source.describe(), "sequence": f"{position + 1}/{len(self._sources)}"}
+
+
 class PersonaProvider(Protocol):
     """Renders impression ``impression`` of finger ``finger`` (1..10) of a persona."""
 

@@ -4,6 +4,10 @@ The driver opens the slave's path with pyserial like any UART. We keep our own s
 descriptor open (in raw mode) so the path stays valid across the driver's opens and
 closes, and do all master I/O non-blocking under ``select`` with a stop flag, so a
 driver that stops reading can never wedge the simulator or its shutdown.
+
+Time is spent here, not in the module: a reply's ``work`` (the module busy capturing or
+searching) before it is written, and, when pacing, each frame's time on an 8N1 line at
+the module's baud rate after it. Every wait ends at once when the simulator stops.
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ import time
 import tty
 
 from biometric.sensor.errors import ChecksumError
-from biometric.sensor.packets import Packet, PacketReader
+from biometric.sensor.packets import Packet, PacketId, PacketReader
 from simulators.sensor.faults import Fault, FaultKind, FaultPlan, apply_fault
-from simulators.sensor.module import SimulatedModule
+from simulators.sensor.module import Reply, SimulatedModule
 
 logger = logging.getLogger("nidkiosk.sim.sensor")
 
@@ -97,12 +101,32 @@ class PtyLink:
             try:
                 packet = reader.next_packet()
             except ChecksumError as exc:
-                logger.debug("command with bad checksum: %s", exc)
-                self._send(None, self.module.receive_error())
+                logger.debug("packet with bad checksum: %s", exc)
+                self._deliver(self.module.receive_error())
                 continue
             if packet is None:
                 return
-            self._send(packet.content[0], self.module.handle(packet))
+            refusal = None
+            if packet.pid == PacketId.COMMAND and packet.address == self.module.address:
+                fault = self.faults.take_refusal(packet.code)
+                refusal = fault.code if fault is not None else None
+            self._deliver(self.module.respond(packet, refusal))
+
+    def _deliver(self, reply: Reply) -> None:
+        if not reply.packets:
+            return
+        if reply.work and self._stop.wait(reply.work):
+            return
+        self._send(reply.instruction, list(reply.packets))
+        if reply.trailer:
+            if reply.trailer_delay and self._stop.wait(reply.trailer_delay):
+                return
+            self._write_frames([reply.trailer])
+
+    @property
+    def pacing(self) -> bool:
+        """Whether frames go out at the module's baud rate."""
+        return self.line_rate or self.module.config.timing.pace
 
     def _send(self, instruction: int | None, packets: list[Packet]) -> None:
         if not packets:
@@ -126,8 +150,8 @@ class PtyLink:
             if self._stop.is_set():
                 return
             self._write_all(frame)
-            if self.line_rate:
-                time.sleep(len(frame) * 10 / self.module.baud_rate)
+            if self.pacing and self._stop.wait(len(frame) * 10 / self.module.baud_rate):
+                return
 
     def _drip(self, data: bytes, fault: Fault) -> None:
         """``fault.length`` bytes every ``fault.interval`` s; the rest at once if cleared."""

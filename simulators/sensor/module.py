@@ -1,25 +1,24 @@
-"""The module's side of the protocol: a state machine from command packet to answer.
+"""The module's side of the protocol: from one decoded packet to the answer it sends.
 
-No I/O here: :meth:`SimulatedModule.handle` takes one decoded command packet and returns
-the packets the module sends back, so it can be tested byte for byte without a pty.
+No I/O here: :meth:`SimulatedModule.respond` takes one packet and returns a
+:class:`Reply` (packets, a trailer, the seconds of work before it), so every answer
+can be tested byte for byte without a pty. The instructions live in
+``simulators.sensor.instructions``; this class checks address and password, routes
+downloads, and shapes every answer into the family's fixed packet formats.
 
-Choices where the family differs or the manuals are silent (documented in one place):
+Choices where the family differs or the manuals are silent (``docs/sensor-module.md``):
 
 - An instruction we do not implement, a command with the wrong parameter length, and a
   command packet whose checksum fails are all answered with 0x01 ("error receiving the
   packet"), the family's generic refusal.
-- A packet addressed to another module, or one that is not a command packet, gets no
-  answer at all, as on a shared bus.
+- A packet for another address gets no answer ("the module only responds to packets
+  whose address is its own"); the simulator warns and counts it. ``WrongAddress.NAK``
+  answers 0x20 instead. Packets that are neither commands nor a download's data get no
+  answer.
 - With a non-default password, every instruction except VfyPwd, HandShake and GetEcho
   is refused with 0x21 ("verify password first") until VfyPwd succeeds.
-- A failed GenImg (no finger, poor touch) empties the image buffer, so a later UpImage
-  or Img2Tz answers 0x15 as it does before any GenImg.
-- GetEcho answers 0x55 (the family's "ready" byte); HandShake answers 0x00.
-- LEDs: ``LedSupport`` picks R503 AuraLedConfig (0x35), AS608 OpenLED/CloseLED
-  (0x50/0x51), both or none; an unsupported LED instruction is answered 0x01.
-- SetSysPara accepts registers 4 (baud, N = 1..12), 5 (security level 1..5) and 6
-  (packet size code 0..3); another register is 0x1A, a bad value 0x1B. The baud rate is
-  only recorded: a pty has no line speed.
+- Every acknowledgement of an instruction carries its full results, zero-filled when
+  the code is a failure (hosts read a fixed number of bytes).
 """
 
 from __future__ import annotations
@@ -28,255 +27,245 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from pathlib import Path
 
 import numpy as np
 
-from biometric.sensor.constants import (
-    PACKET_SIZES,
-    ConfirmationCode,
-    Instruction,
-    LedColor,
-    LedControl,
-    PacketId,
-    StatusFlags,
-    SysParam,
-    packet_size_code,
-)
-from biometric.sensor.image import GrayImage, pack_image, quantize
-from biometric.sensor.packets import DEFAULT_ADDRESS, DEFAULT_PASSWORD, Packet, SystemParameters
-from simulators.sensor.glass import Glass, TouchKind
+from biometric.sensor.constants import ConfirmationCode, Instruction, PacketId
+from biometric.sensor.image import GrayImage, unpack_image
+from biometric.sensor.packets import Packet, SystemParameters
+from simulators.sensor.config import LedSupport, ModuleConfig, WrongAddress
+from simulators.sensor.flash import Flash
+from simulators.sensor.glass import Glass
+from simulators.sensor.instructions import HANDLERS, RESULT_BYTES, system
 from simulators.sensor.patterns import assess_quality
+from simulators.sensor.state import Answer, Download, LedState, ModuleState, Target, refuse
+
+__all__ = ["LedSupport", "ModuleConfig", "Reply", "SimulatedModule", "WrongAddress"]
 
 logger = logging.getLogger("nidkiosk.sim.sensor")
 
 OK = ConfirmationCode.OK
-
-
-class LedSupport(Enum):
-    """Which LED instruction set the simulated module understands."""
-
-    AURA = "aura"
-    OPEN_CLOSE = "open_close"
-    BOTH = "both"
-    NONE = "none"
+_NO_PASSWORD_NEEDED = frozenset({Instruction.VFY_PWD, Instruction.HANDSHAKE, Instruction.GET_ECHO})
 
 
 @dataclass(frozen=True)
-class ModuleConfig:
-    """Power-on settings of the simulated module."""
+class Reply:
+    """What goes on the line for one packet received.
 
-    address: int = DEFAULT_ADDRESS
-    password: int = DEFAULT_PASSWORD
-    packet_size: int = 128
-    security_level: int = 3
-    library_size: int = 300
-    system_id: int = 0x0009
-    baud_rate: int = 57600
-    led: LedSupport = LedSupport.AURA
+    ``work`` seconds of processing come first, then ``packets``, then ``trailer`` (raw
+    bytes, after ``trailer_delay`` more seconds). ``instruction`` is what was answered
+    (for faults and logs); None for a packet that is no command.
+    """
 
-    def __post_init__(self) -> None:
-        packet_size_code(self.packet_size)  # raises for a size the family cannot do
-        if not 1 <= self.security_level <= 5:
-            raise ValueError("security level must be 1..5")
+    packets: tuple[Packet, ...] = ()
+    instruction: int | None = None
+    work: float = 0.0
+    trailer: bytes = b""
+    trailer_delay: float = 0.0
 
 
-@dataclass(frozen=True)
-class LedState:
-    """What the LED is doing, for status and tests."""
-
-    on: bool = False
-    control: int = LedControl.OFF
-    color: int = LedColor.BLUE
+SILENT = Reply()
 
 
 class SimulatedModule:
-    """One R30x-family module: image buffer, char buffers, system parameters, LED."""
+    """One module of the family: its RAM, its flash, and the instruction dispatch."""
 
     def __init__(
         self,
         glass: Glass | None = None,
         config: ModuleConfig | None = None,
         quality: Callable[[GrayImage], int] = assess_quality,
+        flash: Flash | None = None,
     ) -> None:
         self.glass = glass if glass is not None else Glass()
         self.config = config if config is not None else ModuleConfig()
-        self._quality = quality
+        self.flash = flash if flash is not None else Flash.factory(self.config)
+        self.state = ModuleState(self.glass, self.config, self.flash, quality)
         self._lock = threading.Lock()
-        self.verified = self.config.password == DEFAULT_PASSWORD
-        self.image: GrayImage | None = None
-        self.char_buffers: set[int] = set()
-        self.packet_size = self.config.packet_size
-        self.security_level = self.config.security_level
-        self.baud_rate = self.config.baud_rate
-        self.led = LedState()
         self.commands = 0
-        self._handlers: dict[int, Callable[[bytes], list[Packet]]] = {
-            Instruction.VFY_PWD: self._vfy_pwd,
-            Instruction.HANDSHAKE: lambda p: self._plain(p, OK),
-            Instruction.GET_ECHO: lambda p: self._plain(p, ConfirmationCode.ECHO_OK),
-            Instruction.READ_SYS_PARA: self._read_sys_para,
-            Instruction.SET_SYS_PARA: self._set_sys_para,
-            Instruction.GEN_IMG: self._gen_img,
-            Instruction.IMG_2_TZ: self._img_2_tz,
-            Instruction.UP_IMAGE: self._up_image,
-            Instruction.AURA_LED_CONFIG: self._aura_led,
-            Instruction.OPEN_LED: lambda p: self._open_close_led(p, True),
-            Instruction.CLOSE_LED: lambda p: self._open_close_led(p, False),
-        }
+        self.ignored = 0  # command packets for another address
+        self.last_foreign_address: int | None = None
+        self._warned: set[int] = set()
+
+    @classmethod
+    def with_flash_file(
+        cls, path: Path | None, glass: Glass | None = None, config: ModuleConfig | None = None,
+        quality: Callable[[GrayImage], int] = assess_quality,
+    ) -> SimulatedModule:
+        """A module whose flash lives in ``path`` (created with factory settings if new)."""
+        config = config if config is not None else ModuleConfig()
+        return cls(glass, config, quality, Flash.open(path, config))
+
+    # -- views for status and tests ---------------------------------------------------
+
+    @property
+    def image(self) -> GrayImage | None:
+        return self.state.image
+
+    @property
+    def led(self) -> LedState:
+        return self.state.led
+
+    @property
+    def verified(self) -> bool:
+        return self.state.verified
+
+    @property
+    def packet_size(self) -> int:
+        return self.flash.packet_size
+
+    @property
+    def security_level(self) -> int:
+        return self.flash.security_level
+
+    @property
+    def baud_rate(self) -> int:
+        """The line's speed now (a SetSysPara baud rate applies from the next reset)."""
+        return self.state.line_baud
+
+    @property
+    def address(self) -> int:
+        return self.flash.address
 
     # -- entry points ---------------------------------------------------------------
 
     def handle(self, packet: Packet) -> list[Packet]:
-        """The packets answering ``packet``; empty when the module stays silent."""
-        if packet.address != self.config.address or packet.pid != PacketId.COMMAND:
-            logger.debug("ignoring packet pid %02X for %08X", packet.pid, packet.address)
-            return []
-        with self._lock:
-            self.commands += 1
-            instruction, params = packet.code, packet.params
-            handler = self._handlers.get(instruction)
-            if handler is None:
-                logger.debug("unsupported instruction %02X", instruction)
-                return [self._ack(ConfirmationCode.PACKET_ERROR)]
-            if not self.verified and instruction not in _NO_PASSWORD_NEEDED:
-                return [self._ack(ConfirmationCode.PASSWORD_REQUIRED)]
-            answer = handler(params)
-        logger.debug("%s -> %02X", _name(instruction), answer[0].code)
-        return answer
+        """The packets answering ``packet`` (no trailer, no timing): for tests."""
+        return list(self.respond(packet).packets)
 
-    def receive_error(self) -> list[Packet]:
-        """The answer to a command packet that arrived with a bad checksum."""
-        return [self._ack(ConfirmationCode.PACKET_ERROR)]
+    def respond(self, packet: Packet, refusal: int | None = None) -> Reply:
+        """The reply to one packet. ``refusal`` (an injected fault) answers that code
+        instead of carrying the instruction out."""
+        with self._lock:
+            if packet.address != self.flash.address:
+                return self._foreign(packet)
+            if packet.pid in (PacketId.DATA, PacketId.END_OF_DATA):
+                self._receive(packet)
+                return SILENT
+            if packet.pid != PacketId.COMMAND:
+                logger.debug("ignoring packet pid %02X", packet.pid)
+                return SILENT
+            self.commands += 1
+            if self.state.download is not None:
+                logger.debug("a command ends the download under way")
+                self.state.download = None
+            instruction, params = packet.code, packet.params
+            answer = self._carry_out(instruction, params, refusal)
+        logger.debug("%s -> %02X", _name(instruction), answer.code)
+        return self._reply(instruction, answer)
+
+    def receive_error(self) -> Reply:
+        """The answer to a packet whose checksum failed (0x01), or silence mid-download,
+        where the host expects no answer (the download is then abandoned)."""
+        with self._lock:
+            if self.state.download is not None:
+                self.state.download = None
+                return SILENT
+        return self._reply(None, refuse())
 
     def status(self) -> dict[str, object]:
         """A JSON-able snapshot for the control channel."""
         with self._lock:
+            s = self.state
             return {
-                "verified": self.verified,
-                "image_in_buffer": self.image is not None,
-                "packet_size": self.packet_size,
-                "security_level": self.security_level,
-                "baud_rate": self.baud_rate,
-                "led": {"on": self.led.on, "control": self.led.control, "color": self.led.color},
+                "model": self.config.model,
+                "address": f"{self.flash.address:08X}",
+                "verified": s.verified,
+                "image_in_buffer": s.image is not None,
+                "char_buffers": s.buffers.filled(),
+                "templates": sorted(self.flash.library),
+                "capacity": self.config.library_size,
+                "packet_size": self.flash.packet_size,
+                "security_level": self.flash.security_level,
+                "baud_rate": self.flash.baud_rate,
+                "line_baud": s.line_baud,
+                "led": {"on": s.led.on, "control": s.led.control, "color": s.led.color},
                 "commands": self.commands,
+                "ignored_packets": self.ignored,
+                "resets": s.resets,
             }
 
     def system_parameters(self) -> SystemParameters:
         """What ReadSysPara reports now."""
-        status = StatusFlags(0)
-        if self.verified:
-            status |= StatusFlags.PWD
-        if self.image is not None:
-            status |= StatusFlags.IMG_BUF_STAT
-        return SystemParameters(
-            status=status,
-            system_id=self.config.system_id,
-            library_size=self.config.library_size,
-            security_level=self.security_level,
-            address=self.config.address,
-            packet_size=self.packet_size,
-            baud_rate=self.baud_rate,
-        )
+        with self._lock:
+            return system.system_parameters(self.state)
 
-    # -- instructions -----------------------------------------------------------------
+    # -- internals --------------------------------------------------------------------
 
-    def _ack(self, code: int, results: bytes = b"") -> Packet:
-        return Packet(PacketId.ACK, bytes([code]) + results, self.config.address)
+    def _carry_out(self, instruction: int, params: bytes, refusal: int | None) -> Answer:
+        handler = HANDLERS.get(instruction)
+        if handler is None:
+            logger.debug("unsupported instruction %02X", instruction)
+            return refuse()
+        if not self.state.verified and instruction not in _NO_PASSWORD_NEEDED:
+            return refuse(ConfirmationCode.PASSWORD_REQUIRED)
+        if refusal is not None:
+            logger.debug("%s refused by an injected fault", _name(instruction))
+            return refuse(refusal)
+        return handler(self.state, params)
 
-    def _plain(self, params: bytes, code: int) -> list[Packet]:
-        if params:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        return [self._ack(code)]
+    def _foreign(self, packet: Packet) -> Reply:
+        if packet.pid != PacketId.COMMAND:
+            return SILENT
+        self.ignored += 1
+        self.last_foreign_address = packet.address
+        if packet.address not in self._warned:
+            self._warned.add(packet.address)
+            logger.warning(
+                "a command for address %08X reached the module at %08X: %s",
+                packet.address, self.flash.address,
+                "answered 0x20" if self.config.wrong_address is WrongAddress.NAK
+                else "ignored, as a real module does (the host will time out)",
+            )
+        if self.config.wrong_address is WrongAddress.NAK:
+            code = packet.code if packet.content else None
+            return self._reply(code, refuse(ConfirmationCode.ADDRESS_CODE))
+        return SILENT
 
-    def _vfy_pwd(self, params: bytes) -> list[Packet]:
-        if len(params) != 4:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        if int.from_bytes(params, "big") != self.config.password:
-            return [self._ack(ConfirmationCode.WRONG_PASSWORD)]
-        self.verified = True
-        return [self._ack(OK)]
+    def _receive(self, packet: Packet) -> None:
+        download = self.state.download
+        if download is None:
+            logger.debug("data packet with no download under way: ignored")
+            return
+        download.received += packet.content
+        if len(download.received) > download.expected:
+            logger.debug("download longer than %d bytes: abandoned", download.expected)
+            self.state.download = None
+            return
+        if packet.pid == PacketId.END_OF_DATA:
+            self.state.download = None
+            self._commit(download)
 
-    def _read_sys_para(self, params: bytes) -> list[Packet]:
-        if params:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        return [self._ack(OK, self.system_parameters().to_bytes())]
-
-    def _set_sys_para(self, params: bytes) -> list[Packet]:
-        if len(params) != 2:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        register, value = params
-        if register == SysParam.BAUD_RATE and 1 <= value <= 12:
-            self.baud_rate = 9600 * value
-        elif register == SysParam.SECURITY_LEVEL and 1 <= value <= 5:
-            self.security_level = value
-        elif register == SysParam.PACKET_SIZE and value in PACKET_SIZES:
-            self.packet_size = PACKET_SIZES[value]
-        elif register in _SYS_PARAMS:
-            return [self._ack(ConfirmationCode.BAD_REGISTER_VALUE)]
+    def _commit(self, download: Download) -> None:
+        data = bytes(download.received)
+        if len(data) != download.expected:
+            logger.debug("download of %d bytes, %d expected: dropped", len(data),
+                         download.expected)
+            return
+        if download.target is Target.CHAR_BUFFER:
+            self.state.buffers.put(download.buffer_id, data)
         else:
-            return [self._ack(ConfirmationCode.INVALID_REGISTER)]
-        return [self._ack(OK)]
+            self.state.image = unpack_image(data)
 
-    def _gen_img(self, params: bytes) -> list[Packet]:
-        if params:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        touch = self.glass.touch()
-        self.char_buffers.clear()
-        if touch.kind is TouchKind.IMAGE and touch.image is not None:
-            self.image = quantize(touch.image)
-            return [self._ack(OK)]
-        self.image = None
-        if touch.kind is TouchKind.POOR:
-            return [self._ack(ConfirmationCode.IMAGE_FAIL)]
-        return [self._ack(ConfirmationCode.NO_FINGER)]
-
-    def _img_2_tz(self, params: bytes) -> list[Packet]:
-        if len(params) != 1 or params[0] not in (1, 2):
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        if self.image is None:
-            return [self._ack(ConfirmationCode.NO_VALID_IMAGE)]
-        code = int(self._quality(self.image))
-        if code == OK:
-            self.char_buffers.add(params[0])
-        return [self._ack(code)]
-
-    def _up_image(self, params: bytes) -> list[Packet]:
-        if params:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        if self.image is None:
-            return [self._ack(ConfirmationCode.NO_VALID_IMAGE)]
-        data = pack_image(self.image)
-        size = self.packet_size
-        chunks = [data[i : i + size] for i in range(0, len(data), size)]
-        packets = [self._ack(OK)]
-        for index, chunk in enumerate(chunks):
-            pid = PacketId.END_OF_DATA if index == len(chunks) - 1 else PacketId.DATA
-            packets.append(Packet(pid, chunk, self.config.address))
-        return packets
-
-    def _aura_led(self, params: bytes) -> list[Packet]:
-        if self.config.led not in (LedSupport.AURA, LedSupport.BOTH) or len(params) != 4:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        control, _speed, color, _count = params
-        if control not in _LED_CONTROLS or color not in _LED_COLORS:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        on = control not in (LedControl.OFF, LedControl.GRADUAL_OFF)
-        self.led = LedState(on=on, control=control, color=color)
-        return [self._ack(OK)]
-
-    def _open_close_led(self, params: bytes, on: bool) -> list[Packet]:
-        if self.config.led not in (LedSupport.OPEN_CLOSE, LedSupport.BOTH) or params:
-            return [self._ack(ConfirmationCode.PACKET_ERROR)]
-        control = LedControl.ON if on else LedControl.OFF
-        self.led = LedState(on=on, control=control, color=self.led.color)
-        return [self._ack(OK)]
-
-
-_SYS_PARAMS = frozenset(int(p) for p in SysParam)
-_LED_CONTROLS = frozenset(int(c) for c in LedControl)
-_LED_COLORS = frozenset(int(c) for c in LedColor)
-_NO_PASSWORD_NEEDED = frozenset({Instruction.VFY_PWD, Instruction.HANDSHAKE, Instruction.GET_ECHO})
+    def _reply(self, instruction: int | None, answer: Answer) -> Reply:
+        address = answer.address if answer.address is not None else self.flash.address
+        size = RESULT_BYTES.get(instruction, 0) if instruction is not None else 0
+        results = answer.results.ljust(size, b"\x00")
+        packets = [Packet(PacketId.ACK, bytes([answer.code]) + results, address)]
+        if answer.code == OK and answer.data is not None:
+            chunk = self.flash.packet_size
+            pieces = [answer.data[i : i + chunk] for i in range(0, len(answer.data), chunk)]
+            for index, piece in enumerate(pieces):
+                last = index == len(pieces) - 1
+                pid = PacketId.END_OF_DATA if last else PacketId.DATA
+                packets.append(Packet(pid, piece, address))
+        work = 0.0
+        if instruction is not None:
+            work = self.config.timing.delay(instruction, answer.compared)
+        if answer.trailer:  # a reset: the work is the restart, after the acknowledgement
+            return Reply(tuple(packets), instruction, 0.0, answer.trailer, work)
+        return Reply(tuple(packets), instruction, work)
 
 
 def _name(instruction: int) -> str:

@@ -11,6 +11,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 
 import numpy.typing as npt
@@ -116,16 +117,24 @@ def run_sensor(
     line_rate: bool = False,
     quality: Callable[[GrayImage], int] = assess_quality,
     persona_provider: PersonaProvider | None = None,
+    flash_path: str | Path | None = None,
+    faults: FaultPlan | None = None,
 ) -> SensorHandle:
     """Start a simulated module on a new pty (and a control socket if a path is given).
 
-    ``line_rate`` paces the output like 57600-baud 8N1 (about 7 s per image) for demos;
-    by default the pty runs as fast as it can. ``persona_provider`` overrides the
-    registered one for this sensor's ``place persona`` requests.
+    ``line_rate`` paces the output at the module's baud rate (about 7 s per image at
+    57600), as ``config.timing.pace`` does; by default the pty runs as fast as it can.
+    ``flash_path`` keeps the module's flash (template library, password, address,
+    parameters) in a file across runs, and what it holds wins over ``config``'s factory
+    settings (the CLI writes explicit options into it first); without it the flash lives
+    in memory.
+    ``persona_provider`` overrides the registered one for ``place persona`` requests;
+    ``faults`` starts with faults already queued.
     """
     glass = Glass(source)
-    module = SimulatedModule(glass, config, quality)
-    faults = FaultPlan()
+    module = SimulatedModule.with_flash_file(
+        Path(flash_path) if flash_path is not None else None, glass, config, quality)
+    faults = faults if faults is not None else FaultPlan()
     link = PtyLink(module, faults, line_rate=line_rate)
     dispatcher = ControlDispatcher(glass, module, faults, link.port_path, persona_provider)
     control: ControlServer | None = None
@@ -152,6 +161,8 @@ def serve_forever(
     config: ModuleConfig | None = None,
     line_rate: bool = False,
     persona_provider: PersonaProvider | None = None,
+    flash_path: str | Path | None = None,
+    faults: FaultPlan | None = None,
 ) -> None:
     """Run a simulated sensor until ``stop_event`` is set, Ctrl-C or SIGTERM.
 
@@ -170,7 +181,8 @@ def serve_forever(
         previous_term = signal.signal(signal.SIGTERM, _on_term)
     try:
         with run_sensor(
-            control_path, config=config, line_rate=line_rate, persona_provider=persona_provider
+            control_path, config=config, line_rate=line_rate, persona_provider=persona_provider,
+            flash_path=flash_path, faults=faults,
         ) as handle:
             if link_path is not None:
                 _replace_symlink(link_path, handle.port_path)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from biometric import capture
+import biometric.template as template_module
 from biometric.capture import (
     CaptureCancelled,
     CaptureStep,
@@ -97,7 +97,7 @@ def test_cancel_during_extraction_drops_the_template(
         cancel.set()  # the person walked away while we were extracting
         return template
 
-    monkeypatch.setattr(capture, "make_template", extract_then_cancel)
+    monkeypatch.setattr(template_module, "make_template", extract_then_cancel)
     steps: list[CaptureStep] = []
     with pytest.raises(CaptureCancelled) as info:
         run(sensor, steps, event=cancel, timeout=5)

@@ -199,11 +199,11 @@ def test_wrong_password_is_refused() -> None:
             assert good.read_system_parameters().status & 0x4  # PWD bit
 
 
-def test_upimage_before_genimg_is_no_valid_image(sensor: FingerprintSensor) -> None:
+def test_upimage_before_genimg_is_refused(sensor: FingerprintSensor) -> None:
     with pytest.raises(SensorRejected) as info:
         sensor.upload_image()
-    assert info.value.code == ConfirmationCode.NO_VALID_IMAGE
-    assert info.value.confirmation is ConfirmationCode.NO_VALID_IMAGE
+    assert info.value.code == ConfirmationCode.IMAGE_UPLOAD_FAIL  # the manual's code
+    assert info.value.confirmation is ConfirmationCode.IMAGE_UPLOAD_FAIL
     assert info.value.instruction == Instruction.UP_IMAGE and info.value.phase is SensorPhase.ACK
 
 

@@ -1,9 +1,9 @@
 """Databases for the registry tests: every storage test runs on SQLite AND PostgreSQL.
 
-PostgreSQL is a private server started for the session (``ScratchPostgres``: initdb and
-pg_ctl as the postgres user, a Unix socket under /tmp, no TCP port) and stopped at the
-end. If it cannot start, every PostgreSQL test FAILS with the server's log: a suite that
-skipped the fleet database would pass while proving nothing about it.
+PostgreSQL is the suite's private server (``scratch_postgres`` in tests/conftest.py,
+shared with the end-to-end tests). If it cannot start, every PostgreSQL test FAILS with
+the server's log: a suite that skipped the fleet database would pass while proving
+nothing about it.
 
 Each test gets a fresh database copied from a migrated template (SQLite: a file copy;
 PostgreSQL: CREATE DATABASE ... TEMPLATE), so tests never see each other's rows.
@@ -25,7 +25,7 @@ from registry.payments import SimulatedBank
 from registry.service import LocalRegistry
 from registry.storage import migrate
 from registry.storage.database import Database
-from registry.storage.scratch_postgres import ScratchPostgres, ScratchServerError
+from registry.storage.scratch_postgres import ScratchPostgres
 from tests.registry.helpers import START
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -34,16 +34,10 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Iterator[ScratchPostgres]:
-    try:
-        server = ScratchPostgres.start()
-    except ScratchServerError as exc:
-        pytest.fail(f"the scratch PostgreSQL server did not start: {exc}", pytrace=False)
-    try:
-        migrate.upgrade(server.create_database(TEMPLATE))
-        yield server
-    finally:
-        server.stop()
+def pg_server(scratch_postgres: ScratchPostgres) -> ScratchPostgres:
+    """The suite's scratch server (tests/conftest.py) with a migrated template database."""
+    migrate.upgrade(scratch_postgres.create_database(TEMPLATE))
+    return scratch_postgres
 
 
 @pytest.fixture(scope="session")

@@ -26,6 +26,10 @@ from registry.storage.models import (
     Appointment,
     AuditEntry,
     Base,
+    Card,
+    EnrolledFinger,
+    Enrolment,
+    Notification,
     Office,
     Payment,
     RecoveryAttempt,
@@ -33,7 +37,9 @@ from registry.storage.models import (
 
 NOW = dt.datetime(2026, 11, 28, 6, 0, tzinfo=dt.UTC)
 TABLES = {"applications", "offices", "appointments", "payments", "recovery_attempts",
-          "audit_log"}
+          "audit_log", "enrolments", "enrolled_fingers", "cards", "notifications",
+          "devices", "operators", "sign_in_challenges", "operator_sessions",
+          "idempotency_keys", "lookup_attempts"}
 
 
 def _tables(engine: Engine) -> set[str]:
@@ -69,6 +75,25 @@ def _fill(url: str) -> None:
             RecoveryAttempt(national_code="0027066908", client="k1", at=NOW, succeeded=True),
             AuditEntry(at=NOW, actor="test", action="fill", subject="application",
                        subject_id=application.id, details="{}"),
+            Enrolment(application_id=application.id, office_id=office.id,
+                      appointment_id=appointment.id, completed_at=NOW, completed_by="op",
+                      photo_jpeg=b"\xff\xd8", photo_source="file", given_name="مریم",
+                      surname="رضایی", father_name="حسن", birth_certificate_number="1",
+                      birth_certificate_serial="12-ب-123456", national_card="none",
+                      postal_code="1351789012", address="تهران", landline="02188881234",
+                      mobile="09121234567", max_minutiae=60, minutiae_order=1),
+            Notification(application_id=application.id, kind="card-ready",
+                         mobile="09121234567", office_id=office.id, collect_by="14060309",
+                         created_at=NOW, attempts=0),
+        ])
+        s.flush()
+        payment = s.scalars(select(Payment)).one()
+        payment.receipt = "{}"
+        s.add_all([
+            EnrolledFinger(application_id=application.id, position=2, template=b"t"),
+            Card(application_id=application.id, card_serial="0A1234567", producer="sim",
+                 first_finger=2, second_finger=7, issued_at=NOW, issued_on="14050909",
+                 expires_on="14120909", delivery_payment_id=payment.id),
         ])
     database.close()
 
@@ -78,7 +103,7 @@ def _counts(url: str) -> dict[str, int]:
     with database.read("count") as session:
         counts = {model.__tablename__: session.scalar(select(func.count()).select_from(model))
                   for model in (Application, Office, Appointment, Payment, RecoveryAttempt,
-                                AuditEntry)}
+                                AuditEntry, Enrolment, EnrolledFinger, Card, Notification)}
     database.close()
     return {k: int(v or 0) for k, v in counts.items()}
 
@@ -87,7 +112,7 @@ def test_up_from_empty_down_with_data_and_up_again(empty_url: str) -> None:
     engine = make_engine(empty_url)
     assert _tables(engine) == set() and migrate.current(engine) is None
     migrate.upgrade(empty_url)
-    assert migrate.current(engine) == migrate.head() == "0001"
+    assert migrate.current(engine) == migrate.head() == "0003"
     assert _tables(engine) == TABLES
     _fill(empty_url)
     assert set(_counts(empty_url).values()) == {1}
@@ -113,8 +138,8 @@ REBUILD_PARENT = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -135,8 +160,8 @@ ORPHAN_CHILDREN = '''
 """A broken step: removes applications that payments and appointments still point to."""
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -154,7 +179,7 @@ def _with_revision(tmp_path: Path, source: str) -> Path:
     scripts = tmp_path / "migrations"
     shutil.copytree(migrate.MIGRATIONS, scripts,
                     ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_test.py").write_text(source, encoding="utf-8")
+    (scripts / "versions" / "0004_test.py").write_text(source, encoding="utf-8")
     return scripts
 
 
@@ -167,9 +192,9 @@ def test_rebuilding_a_parent_table_keeps_its_children(db_url: str, tmp_path: Pat
     mobile = next(c for c in inspect(engine).get_columns("applications")
                   if c["name"] == "mobile")
     assert mobile["type"].length == 20
-    migrate.downgrade(db_url, "0001", script_location=scripts)
+    migrate.downgrade(db_url, "0003", script_location=scripts)
     assert set(_counts(db_url).values()) == {1}
-    assert migrate.current(engine) == "0001"
+    assert migrate.current(engine) == "0003"
     engine.dispose()
 
 
@@ -181,5 +206,5 @@ def test_a_step_that_breaks_references_is_rolled_back(db_url: str, tmp_path: Pat
     assert "rolled back" in str(broken.value) or "references" in str(broken.value)
     assert set(_counts(db_url).values()) == {1}
     engine = make_engine(db_url)
-    assert migrate.current(engine) == "0001"
+    assert migrate.current(engine) == "0003"
     engine.dispose()

@@ -87,7 +87,8 @@ def test_refusals() -> None:
     module = SimulatedModule()
     assert codes(ask(module, 0x7E)) == [ConfirmationCode.PACKET_ERROR]  # unknown instruction
     assert codes(ask(module, Instruction.VFY_PWD, b"\x00")) == [ConfirmationCode.PACKET_ERROR]
-    assert codes(ask(module, Instruction.UP_IMAGE)) == [ConfirmationCode.NO_VALID_IMAGE]
+    # UpImage with nothing to send: 0x0F, the one failure the manual lists for it
+    assert codes(ask(module, Instruction.UP_IMAGE)) == [ConfirmationCode.IMAGE_UPLOAD_FAIL]
     assert codes(ask(module, Instruction.IMG_2_TZ, b"\x01")) == [ConfirmationCode.NO_VALID_IMAGE]
     assert codes(ask(module, Instruction.SET_SYS_PARA, b"\x09\x01")) == [
         ConfirmationCode.INVALID_REGISTER
@@ -134,7 +135,8 @@ def test_failed_genimg_empties_the_buffer() -> None:
     assert module.image is not None
     glass.place_poor()
     assert codes(ask(module, Instruction.GEN_IMG)) == [ConfirmationCode.IMAGE_FAIL]
-    assert codes(ask(module, Instruction.UP_IMAGE)) == [ConfirmationCode.NO_VALID_IMAGE]
+    assert codes(ask(module, Instruction.UP_IMAGE)) == [ConfirmationCode.IMAGE_UPLOAD_FAIL]
+    assert codes(ask(module, Instruction.IMG_2_TZ, b"\x01")) == [ConfirmationCode.NO_VALID_IMAGE]
 
 
 # -- faults ----------------------------------------------------------------------------

@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from kiosk.ui.screens import KioskScreen
+
+
+class InsertScreen(KioskScreen):
+    pass
