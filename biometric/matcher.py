@@ -13,7 +13,7 @@
 4. Score: how unlikely the pairing is by chance (``biometric.significance``): the
    binomial tail of m pairings among the probe's minutiae inside the common area, each
    pairing by chance with a probability set by the reference's minutiae density there and
-   the tolerance box. A score is ten times -log10 of that chance, so one threshold means
+   the tolerance box. A score is 20 times -log10 of that chance, so one threshold means
    one false match rate whatever the overlap's size or the fingers' minutiae density
    (the old m^2 / (n_p n_r) with a floor of 12 favoured small, sparse overlaps).
 
