@@ -96,8 +96,10 @@ def main() -> None:
                 reading = card.read_identity([pki.csca])
                 times.append(time.perf_counter() - started)
                 counts.add(card.apdu_count - before)
-                assert reading.authenticity.genuine
-        photo = len(reading.contents.photo_jpeg or b"")
+                assert reading.authenticity.genuine and reading.contents is not None
+        contents = reading.contents
+        assert contents is not None
+        photo = len(contents.photo_jpeg or b"")
     # what the socket handling is worth: the same chip without quick ACKs
     with private_readers(quickack=False) as readers:
         readers[0].insert(SimulatedChip(CardStore.open(work / "card.json")))

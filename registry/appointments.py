@@ -10,6 +10,7 @@ office-day (:func:`office_day_key`) and re-counts inside it, so no place is sold
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ import jdatetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from citizen.digits import normalize_digits
 from registry.clock import iran_date, iran_time
 from registry.contract import (
     AppointmentView,
@@ -32,12 +34,23 @@ from registry.refusals import (
     AppointmentRefusal,
     BookingRefusal,
     BookingRefused,
+    InvalidRequest,
     NotFound,
     OfficeClosed,
     SlotGone,
 )
 from registry.states import FIRM_STATES, AppointmentState
 from registry.storage.models import Application, Appointment, Office
+
+_CITY_PREFIX = re.compile(r"0[1-9][0-9]{1,2}", re.ASCII)
+
+
+def city_prefix(text: str) -> str:
+    """A city's phone prefix (0 and two or three digits, any digit script), normalised."""
+    prefix = normalize_digits(text.strip())
+    if not _CITY_PREFIX.fullmatch(prefix):
+        raise InvalidRequest("city_prefix", "a city phone prefix: 0 and two or three digits")
+    return prefix
 
 
 @dataclass(frozen=True)
