@@ -6,8 +6,10 @@ default) and a PNG strip 72 mm wide at 203 dpi (the print width of an 80 mm kios
 roll printer) when the file name ends in ``.png``. Amounts are shown in the unit the
 source uses (card fees in toman, office tariffs in rial) with Persian digits and U+066C
 separators; dates are Solar Hijri, in Iran's time. Text is wrapped on its logical form
-and each line shaped by :func:`kiosk.receipt_text.shape_line`; codes keep their
-left-to-right order. The font is Vazirmatn (``tools/fetch_vazirmatn.py``).
+and each line shaped and ordered by the shared text module (:func:`drawn`, i.e.
+:func:`kiosk.text.display` with the marks placed for Pillow's basic layout); codes keep
+their left-to-right order in an isolate (:func:`kiosk.text.ltr`). The font is Vazirmatn
+(``tools/fetch_vazirmatn.py``).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from citizen.digits import persian_digits
 from citizen.jalali import jalali_numeric
 from citizen.national_code import grouped
 from kiosk.cli.words import Words
-from kiosk.receipt_text import keep_order, shape_line
+from kiosk.text import display, ltr
 from registry.clock import iran_date, iran_time
 from registry.fees import FeeItem, Receipt, ReceiptLine, Rial, Unit, amount_digits
 from registry.office_contract import Charge, OfficeRecord
@@ -86,6 +88,13 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
                               layout_engine=ImageFont.Layout.BASIC)
 
 
+def drawn(line: str) -> str:
+    """One wrapped line of logical Persian as Pillow's basic layout draws it, left to right:
+    letters joined, runs in display order, each mark before its base (the layout puts a
+    zero-width mark where the pen is, with the offsets the font gives it for RTL)."""
+    return display(line, "rtl", marks="before")
+
+
 # --- the words --------------------------------------------------------------------------
 
 def _amount(amount: int, unit: Unit) -> str:
@@ -123,16 +132,17 @@ def receipt_rows(facts: ReceiptFacts) -> list[tuple[str, str, str]]:
         ("title", _FA.say("receipt.title"), ""),
         ("subtitle", _FA.say(_PURPOSE.get(facts.purpose, "receipt.title"), n=0), ""),
         ("fact", _FA.say("receipt.tracking_code"),
-         keep_order(persian_digits("-".join(code[i:i + 4] for i in range(0, len(code), 4))))),
+         ltr(persian_digits("-".join(code[i:i + 4] for i in range(0, len(code), 4))))),
         ("fact", _FA.say("receipt.national_code"),
-         keep_order(persian_digits(grouped(facts.national_code)))),
-        ("fact", _FA.say("receipt.office"), facts.office_name),
-        ("fact", _FA.say("receipt.date"), keep_order(_when(facts.paid_at))),
+         ltr(persian_digits(grouped(facts.national_code)))),
+        *((("fact", _FA.say("receipt.office"), facts.office_name),) if facts.office_name
+          else ()),
+        ("fact", _FA.say("receipt.date"), ltr(_when(facts.paid_at))),
     ]
     if facts.card_serial:
-        rows.append(("fact", _FA.say("receipt.card_serial"), keep_order(facts.card_serial)))
+        rows.append(("fact", _FA.say("receipt.card_serial"), ltr(facts.card_serial)))
     if facts.reference:
-        rows.append(("fact", _FA.say("receipt.reference"), keep_order(facts.reference)))
+        rows.append(("fact", _FA.say("receipt.reference"), ltr(facts.reference)))
     rows.append(("rule", "", ""))
     for line in receipt.lines:
         unit = line.item.source_unit
@@ -146,7 +156,7 @@ def receipt_rows(facts: ReceiptFacts) -> list[tuple[str, str, str]]:
     rows.append(("total", _FA.say("receipt.total"), _amount(receipt.total, total_unit)))
     if total_unit is Unit.TOMAN:
         rows.append(("share", "", _amount(receipt.total, Unit.RIAL)))
-    rows.append(("note", _FA.say("receipt.priced_on", day=keep_order(
+    rows.append(("note", _FA.say("receipt.priced_on", day=ltr(
         persian_digits(jalali_numeric(receipt.priced_on)))), ""))
     if any(line.item.office_service or line.item is FeeItem.LATE_COLLECTION
            for line in receipt.lines):
@@ -166,7 +176,7 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
     current = ""
     for word in text.split(" "):
         candidate = f"{current} {word}" if current else word
-        if current and font.getlength(shape_line(candidate)) > width:
+        if current and font.getlength(drawn(candidate)) > width:
             lines.append(current)
             current = word
         else:
@@ -179,13 +189,17 @@ def _columns(right: str, left: str, font: ImageFont.FreeTypeFont, inner: int,
     """Label (right) and value (left) on shared lines: the wider of the two wraps."""
     if not left:
         return [(line, "") for line in _wrap(right, font, inner)] or [("", "")]
-    right_width = font.getlength(shape_line(right)) if right else 0
-    left_width = font.getlength(shape_line(left))
+    right_width = font.getlength(drawn(right)) if right else 0
+    left_width = font.getlength(drawn(left))
     if right_width + left_width + gap <= inner:
         return [(right, left)]
     if left_width >= right_width:
-        values = _wrap(left, font, int(inner - right_width - gap))
-        return [(right if i == 0 else "", v) for i, v in enumerate(values)]
+        room = int(inner - right_width - gap)
+        values = _wrap(left, font, room)
+        if all(font.getlength(drawn(v)) <= room for v in values):
+            return [(right if i == 0 else "", v) for i, v in enumerate(values)]
+        # a value that cannot break beside its label (a long reference): the line below
+        return [(right, ""), *(("", v) for v in _wrap(left, font, inner))]
     labels = _wrap(right, font, int(inner - left_width - gap))
     return [(label, left if i == 0 else "") for i, label in enumerate(labels)]
 
@@ -194,39 +208,39 @@ def render(facts: ReceiptFacts, page: Page = A5_PDF) -> Image.Image:
     """The receipt as a white page with black text, right to left."""
     rows = receipt_rows(facts)
     inner = page.width - 2 * page.margin
-    drawn: list[tuple[int, str, ImageFont.FreeTypeFont, str, str]] = []   # y, style, ...
+    placed: list[tuple[int, str, ImageFont.FreeTypeFont, str, str]] = []  # y, style, ...
     y = page.margin
     for style, right, left in rows:
         bold, points = _SIZES[style]
         font = _font(bold, page.px(points))
         gap = page.px(points * 0.55)
         if style == "rule":
-            drawn.append((y + gap, style, font, "", ""))
+            placed.append((y + gap, style, font, "", ""))
             y += 2 * gap
             continue
         for right_text, left_text in _columns(right, left, font, inner, page.px(12)):
-            drawn.append((y, style, font, right_text, left_text))
+            placed.append((y, style, font, right_text, left_text))
             y += page.px(points * 1.6)
         y += page.px(points * 0.35) if style in ("title", "subtitle", "total") else 0
     height = page.height or y + page.margin
     image = Image.new("L", (page.width, max(height, y + page.margin)), 255)
     pen = ImageDraw.Draw(image)
-    for top, style, font, right, left in drawn:
+    for top, style, font, right, left in placed:
         if style == "rule":
             pen.line([(page.margin, top), (page.width - page.margin, top)], fill=0,
                      width=max(1, page.px(0.8)))
             continue
         if style in ("title", "subtitle") and right:
-            text = shape_line(right)
+            text = drawn(right)
             pen.text(((page.width - font.getlength(text)) / 2, top), text, font=font, fill=0)
             continue
         shade = 70 if style in ("share", "note") else 0
         if right:
-            text = shape_line(right)
+            text = drawn(right)
             pen.text((page.width - page.margin - font.getlength(text), top), text, font=font,
                      fill=shade)
         if left:
-            pen.text((page.margin, top), shape_line(left), font=font, fill=shade)
+            pen.text((page.margin, top), drawn(left), font=font, fill=shade)
     return image
 
 

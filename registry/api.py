@@ -118,6 +118,7 @@ REQUEST_ID_HEADER = "X-Request-Id"
 # honoured only by a service started with --simulator-control (tests and demos)
 SIMULATOR_NOW_HEADER = "X-Simulator-Now"       # the client's clock drives the registry's
 SIMULATOR_BANK_HEADER = "X-Simulator-Bank"     # behaviour;delay-seconds of a new payment
+SIMULATOR_ACTOR_HEADER = "X-Simulator-Actor"   # a developer device's caller, as an actor
 
 
 @cache

@@ -25,6 +25,7 @@ client certificate) instead of the system's trust store.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 import ssl
@@ -32,7 +33,7 @@ import threading
 import time
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from registry.contract import (
     ApplicationRef,
     ApplicationView,
     AppointmentView,
+    Caller,
     Hold,
     HoldRequest,
     NewApplication,
@@ -91,6 +93,7 @@ class SimulatorHooks:
 
     clock: Clock
     bank: SimulatedBank | None = None
+    actor: str | None = None       # a developer device calls as this actor (four eyes)
 
 
 def client_context(certificate: Path, key: Path, ca: Path) -> ssl.SSLContext:
@@ -133,6 +136,17 @@ class RemoteRegistry(RegistryService):
         return cls(urls, certificate=directory / DEVICE_CERT, key=directory / DEVICE_KEY,
                    ca=directory / DEVICE_CA, **options)
 
+    def with_caller(self, caller: Caller) -> RemoteRegistry:
+        """Tests and demos: the same client calling as ``caller``'s actor (a developer
+        device on a service with --simulator-control takes it, so the four-eyes rule sees
+        two people); elsewhere the service names the caller from the device and the
+        operator's session, and this is the same client. Shares the connections: close
+        the original only."""
+        twin = copy.copy(self)
+        if self.simulator is not None:
+            twin.simulator = replace(self.simulator, actor=caller.actor)
+        return twin
+
     def close(self) -> None:
         for client in self._clients:
             client.close()
@@ -149,12 +163,15 @@ class RemoteRegistry(RegistryService):
         headers = {api.REQUEST_ID_HEADER: uuid.uuid4().hex}
         if op.write:
             headers[api.IDEMPOTENCY_HEADER] = f"k-{uuid.uuid4().hex}"
-        if op.role is api.Role.OFFICE:
+        actor = self.simulator.actor if self.simulator is not None else None
+        if op.role is api.Role.OFFICE and actor is None:
             if not self.operator_session:
                 raise AccessDenied(AccessRefusal.OPERATOR_REQUIRED)
             headers[api.SESSION_HEADER] = self.operator_session
         if self.simulator is not None:
             headers[api.SIMULATOR_NOW_HEADER] = self.simulator.clock.now().isoformat()
+            if actor is not None:
+                headers[api.SIMULATOR_ACTOR_HEADER] = actor
             scripted = (self.simulator.bank.take_scripted()
                         if name == "start_payment" and self.simulator.bank else None)
             if scripted is not None:

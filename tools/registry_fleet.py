@@ -9,6 +9,9 @@ device, starts ``--services`` ``nidkiosk registry serve --simulators
 
 - ``NIDKIOSK_REGISTRY_URL`` = every service address (comma-separated),
 - ``NIDKIOSK_REGISTRY_SIMULATOR=1`` and ``NIDKIOSK_DEVICE_DIR`` = the developer device,
+- ``NIDKIOSK_FLEET_ISSUER`` = the test issuer PKI the services' simulated card factory
+  personalizes with (their own data directory's), for a face that must trust the cards
+  the fleet issues (the kiosk's UI tests copy it into theirs),
 
 so any code that opens its registry through ``registry.connect.open_registry`` (the
 kiosk, the office app, the CLI, their tests) talks to the service, its test clock and
@@ -46,6 +49,7 @@ def main() -> int:
     if not command:
         parser.error("give the command after --")
     work = Path(tempfile.mkdtemp(prefix="nidkiosk-fleet-"))
+    service_env = {**os.environ, "NIDKIOSK_HOME": str(work / "home")}
     server = ScratchPostgres.start()
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -65,7 +69,8 @@ def main() -> int:
                     [sys.executable, "-m", "kiosk", "registry", "serve", "--db", url,
                      "--tls", str(work / "service"), "--port", "0", "--ready-file",
                      str(ready), "--name", f"fleet-{i}", "--simulators",
-                     "--simulator-control"], cwd=REPO, stdout=sink, stderr=sink))
+                     "--simulator-control"], cwd=REPO, stdout=sink, stderr=sink,
+                    env=service_env))
             deadline = time.monotonic() + 60
             while not ready.exists() or not ready.read_text().strip():
                 if processes[-1].poll() is not None or time.monotonic() > deadline:
@@ -75,7 +80,8 @@ def main() -> int:
             urls.append(f"https://127.0.0.1:{ready.read_text().strip()}")
         env = {**os.environ, "NIDKIOSK_REGISTRY_URL": ",".join(urls),
                "NIDKIOSK_REGISTRY_SIMULATOR": "1",
-               "NIDKIOSK_DEVICE_DIR": str(work / "developer")}
+               "NIDKIOSK_DEVICE_DIR": str(work / "developer"),
+               "NIDKIOSK_FLEET_ISSUER": str(work / "home" / "issuer")}
         print(f"registry fleet: {', '.join(urls)} (logs in {work})", file=sys.stderr)
         return subprocess.run(command, env=env, cwd=REPO).returncode
     finally:

@@ -27,7 +27,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     kiosk.add_argument("--fullscreen", action="store_true", help="kiosk mode: full screen")
     kiosk.add_argument("--idle", type=float, default=60.0, help="seconds before a session ends")
     kiosk.add_argument("--tour", metavar="DIR",
-                       help="offscreen scripted tour of the main paths; screenshots to DIR")
+                       help="offscreen scripted tour of the main paths; screenshots to DIR "
+                            "(all in English with --lang en)")
     kiosk.set_defaults(func=cmd_kiosk)
 
 
@@ -38,7 +39,7 @@ def cmd_kiosk(args: argparse.Namespace) -> int:
         from kiosk.ui.tour import run_tour
 
         prepare_kivy(offscreen=True)
-        shots = run_tour(Path(args.tour))
+        shots = run_tour(Path(args.tour), lang=args.ui_lang)
         for path in shots:
             print(path)
         print(f"{len(shots)} screenshots in {args.tour}")

@@ -115,6 +115,14 @@ def _default_database(url: str | None) -> bool:
     return not url and not os.environ.get(URL_VARIABLE)
 
 
+def prepare_default_database(url: str | None) -> None:
+    """When ``url`` and ``$NIDKIOSK_REGISTRY_URL`` name nothing: the data directory exists
+    and its SQLite file is at the schema's head (that file is this machine's own)."""
+    if _default_database(url):
+        paths.home().mkdir(parents=True, exist_ok=True)
+        _ensure_default_schema()
+
+
 def _ensure_default_schema() -> None:
     engine = make_engine(registry_url(None), pool_size=1)
     try:
@@ -130,9 +138,7 @@ def open_registry(args: argparse.Namespace, caller: Caller, **parts: Any) -> Reg
     money moves), or the registry service at an https:// address (``registry.connect``),
     with this machine's device credential and the operator's session if signed in."""
     url = getattr(args, "db", None)
-    if _default_database(url):
-        paths.home().mkdir(parents=True, exist_ok=True)
-        _ensure_default_schema()
+    prepare_default_database(url)
     clock = SystemClock()
     if is_remote(url):
         return open_service(url, caller=caller, clock=clock,

@@ -11,6 +11,7 @@ Formatting (:mod:`kiosk.text.numbers`): :func:`digits`, :func:`number`,
 from kiosk.text.numbers import (
     Lang,
     amount,
+    certificate_serial,
     count,
     digits,
     jalali_date,
@@ -23,9 +24,11 @@ from kiosk.text.numbers import (
 )
 from kiosk.text.ordering import (
     LRI,
+    LRM,
     NBSP,
     PDI,
     Direction,
+    Marks,
     base_direction,
     display,
     layout,
@@ -36,7 +39,8 @@ from kiosk.text.ordering import (
 )
 
 __all__ = [
-    "LRI", "NBSP", "PDI", "Direction", "Lang", "amount", "base_direction", "count",
-    "digits", "display", "jalali_date", "layout", "ltr", "mobile", "national_code",
+    "LRI", "LRM", "NBSP", "PDI", "Direction", "Lang", "Marks", "amount", "base_direction",
+    "certificate_serial", "count", "digits", "display", "jalali_date", "layout", "ltr",
+    "mobile", "national_code",
     "number", "plain_code", "seconds", "shape", "tries_left", "visual_line", "wrap",
 ]

@@ -15,7 +15,7 @@ import jdatetime
 
 from citizen.digits import ARABIC_THOUSANDS_SEPARATOR, persian_digits
 from citizen.jalali import as_jalali
-from kiosk.text.ordering import ltr
+from kiosk.text.ordering import LRM, is_rtl_char, ltr
 
 Lang = Literal["fa", "en"]
 Unit = Literal["toman", "rial"]
@@ -50,6 +50,19 @@ def national_code(code: str, lang: Lang) -> str:
 def plain_code(code: str, lang: Lang) -> str:
     """A serial, postal code or tracking code: its digits, in order, unbroken."""
     return ltr(digits(code, lang))
+
+
+def certificate_serial(serial: str, lang: Lang) -> str:
+    """A birth certificate's serial as the card stores it (``93-د-619869``): in Persian
+    read from the right as the certificate prints it (۶۱۹۸۶۹-د-۹۳ on the page); in
+    English left to right in the stored order, a left-to-right mark after the letter
+    series so that the digits after it are not taken into its right-to-left run."""
+    if lang == "fa":
+        return digits(serial, lang)
+    marked = [c + LRM if is_rtl_char(c) and (i + 1 == len(serial)
+                                            or not is_rtl_char(serial[i + 1])) else c
+              for i, c in enumerate(serial)]
+    return ltr("".join(marked))
 
 
 def mobile(number_text: str, lang: Lang) -> str:

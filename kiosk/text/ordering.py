@@ -25,18 +25,20 @@ from arabic_reshaper import ArabicReshaper
 from bidi.algorithm import get_display
 
 Direction = Literal["rtl", "ltr", "auto"]
+Marks = Literal["after", "before"]
 
 LRI = "\u2066"  # left-to-right isolate
 RLI = "\u2067"
 FSI = "\u2068"
 PDI = "\u2069"  # pop directional isolate
+LRM = "\u200e"  # left-to-right mark
 NBSP = "\u00a0"
 ZWNJ = "\u200c"
 _LRE, _RLE, _PDF = "\u202a", "\u202b", "\u202c"
 # python-bidi's pure-Python algorithm (the one that mirrors brackets) refuses the
 # isolates; the embeddings it knows give the same order for the runs we isolate.
 _TO_EMBEDDINGS = str.maketrans({LRI: _LRE, RLI: _RLE, FSI: _LRE, PDI: _PDF})
-_CONTROLS = {LRI, RLI, FSI, PDI, _LRE, _RLE, _PDF, "\u202d", "\u202e", "\u200e", "\u200f",
+_CONTROLS = {LRI, RLI, FSI, PDI, _LRE, _RLE, _PDF, "\u202d", "\u202e", LRM, "\u200f",
              ZWNJ, "\u200d"}
 _STRIP_CONTROLS = str.maketrans({c: None for c in _CONTROLS})
 
@@ -89,11 +91,17 @@ def shape(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4096)
-def visual_line(line: str, base: Direction = "auto") -> str:
+def visual_line(line: str, base: Direction = "auto", marks: Marks = "after") -> str:
     """One line of shaped, logical text in the left-to-right order a renderer draws.
 
     ``base`` is the paragraph's direction ("auto": its first strong character). The
     result has no direction controls and no zero-width joiners left in it.
+
+    ``marks`` says where a right-to-left run's combining marks (the hamza of «هٔ»,
+    harakat) go: "after" their base for a renderer that attaches marks by the font's
+    anchors (HarfBuzz: Kivy's SDL_ttf); "before" it for one that draws every glyph at
+    the pen with its own offsets (Pillow's basic layout), where a mark drawn for
+    right-to-left setting lands on the glyph to its left.
     """
     if not line:
         return line
@@ -104,7 +112,8 @@ def visual_line(line: str, base: Direction = "auto") -> str:
     embedded = line.translate(_TO_EMBEDDINGS)
     shown = get_display(embedded, base_dir="R" if base == "rtl" else "L")
     assert isinstance(shown, str)
-    return _marks_after_base(shown.translate(_STRIP_CONTROLS))
+    shown = shown.translate(_STRIP_CONTROLS)
+    return _marks_after_base(shown) if marks == "after" else shown
 
 
 def _marks_after_base(shown: str) -> str:
@@ -127,9 +136,10 @@ def _marks_after_base(shown: str) -> str:
     return "".join(out)
 
 
-def display(text: str, base: Direction = "auto") -> str:
-    """A single line, shaped and ordered (labels that never wrap, window titles, logs)."""
-    return "\n".join(visual_line(shape(part), base) for part in text.split("\n"))
+def display(text: str, base: Direction = "auto", marks: Marks = "after") -> str:
+    """A single line, shaped and ordered (labels that never wrap, window titles, logs,
+    the lines of a printed receipt with ``marks="before"``)."""
+    return "\n".join(visual_line(shape(part), base, marks) for part in text.split("\n"))
 
 
 Measure = Callable[[str], float]

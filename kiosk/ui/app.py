@@ -25,8 +25,10 @@ from kiosk.ui.audit import AuditLog
 from kiosk.ui.backend import Backend, SimulatorRig
 from kiosk.ui.controller import KioskSession, Settings
 from kiosk.ui.present import View
+from kiosk.ui.registry_access import RegistryAccess
 from kiosk.ui.theme import COLOURS, register_fonts
 from kiosk.ui.words import UiWords
+from registry.clock import Clock, SystemClock
 
 logger = logging.getLogger("nidkiosk.ui")
 HERE = Path(__file__).parent
@@ -42,6 +44,11 @@ SCREENS = {  # view kind -> module and class in kiosk.ui.screens, loaded when fi
     "finger": ("finger", "FingerScreen"),
     "confirm": ("confirm", "ConfirmScreen"),
     "outcome": ("outcome", "OutcomeScreen"),
+    "form": ("form", "FormScreen"),  # the registration desks' generic screens
+    "choices": ("choices", "ChoicesScreen"),
+    "sheet": ("sheet", "SheetScreen"),
+    "fingers": ("fingers", "FingersScreen"),
+    "receipt": ("receipt", "ReceiptScreen"),
 }
 
 
@@ -65,17 +72,23 @@ class KioskApp(App):
 
     def __init__(self, *, backend: Backend, settings: Settings | None = None,
                  audit_path: Path, lang: str = "fa", fullscreen: bool = False,
-                 dev_panel: bool = True, transitions: bool = True, **kwargs: Any) -> None:
+                 dev_panel: bool = True, transitions: bool = True,
+                 registry: RegistryAccess | None = None, clock: Clock | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.backend = backend
         self.settings = settings or Settings()
+        self.clock = clock or (registry.clock if registry else SystemClock())
+        self.registry = registry or RegistryAccess(
+            self.settings.registry_url, self.settings.kiosk_id, clock=self.clock,
+            simulator=backend if isinstance(backend, SimulatorRig) else None)
         self.audit = AuditLog(audit_path)
-        self.lang = lang
+        self.session: KioskSession | None = None
+        self.lang = lang                        # after the session: on_lang reads it
         self.simulator = isinstance(backend, SimulatorRig)
         self.dev_panel = self.simulator and dev_panel
         self.fullscreen = fullscreen
         self.transitions = transitions
-        self.session: KioskSession | None = None
         self._screens: dict[str, Any] = {}
         self.shown: list[str] = []  # every view kind shown, in order (tests, the tour)
 
@@ -111,7 +124,7 @@ class KioskApp(App):
             assert isinstance(self.backend, SimulatorRig)
             root.add_widget(DevPanel(rig=self.backend))
         self.session = KioskSession(self.backend, self.show, self.audit, self.settings,
-                                    self.lang)
+                                    self.lang, access=self.registry, clock=self.clock)
         self.show(View("attract"))
         return root
 

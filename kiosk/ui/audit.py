@@ -1,7 +1,9 @@
 """The kiosk's audit log: which service ran and how it ended, one JSON line each.
 
-Never a secret, a template, a name or a national code: only the service, the ending,
-the time and (for failures that say so) the PIN reference and tries left.
+Never a secret, a template, a name, a national code or a tracking code: only the
+service, the ending or event, the time, and (for failures that say so) the PIN
+reference and tries left; registry steps add plain facts (an application's number, an
+office, an amount, a status), never what identifies a person.
 """
 
 from __future__ import annotations
@@ -20,12 +22,14 @@ class AuditLog:
         self.path = path
         self._lock = threading.Lock()
 
-    def record(self, service: str, outcome: Outcome | None, event: str = "ended") -> None:
+    def record(self, service: str, outcome: Outcome | None, event: str = "ended",
+               **details: str | int | bool | None) -> None:
         entry: dict[str, object] = {
             "time": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "service": service,
             "event": event,
         }
+        entry.update({k: v for k, v in details.items() if v is not None})
         if outcome is not None:
             entry["ending"] = outcome.ending.value
             if outcome.ref is not None:

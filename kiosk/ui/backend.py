@@ -1,5 +1,6 @@
 """What the kiosk's flows run against: a card reader with its insert/remove events, the
-fingerprint sensor, the trust anchors and the certificate authority.
+fingerprint sensor, the trust anchors and the certificate authority; in office mode the
+camera, and where an issued card goes.
 
 Two backends. :class:`PcscBackend` is the product: cards through pcscd
 (``apdu.pcsc.open_card``), events from ``apdu.events.CardMonitor``, the sensor on a
@@ -25,6 +26,8 @@ from apdu.client import NidCard
 from apdu.profile import Lifecycle
 from kiosk import paths
 from kiosk.flows.finger import FingerSource, SensorFingers
+from registry.cards import ProducedCard
+from registry.photo import Camera
 
 logger = logging.getLogger("nidkiosk.ui")
 
@@ -40,9 +43,14 @@ class Backend:
     trust_anchors: list[x509.Certificate]
     ca_dir: Path
     journal_dir: Path
+    camera: Camera | None = None  # the office's camera (office mode's photo)
 
     def watch(self, listener: CardListener) -> None:
         raise NotImplementedError
+
+    def receive_card(self, card: ProducedCard) -> None:
+        """The factory made a card for an applicant of this office. A real one ships
+        plastic: nothing to do here. (The simulator keeps it to insert.)"""
 
     def card_present(self) -> bool:
         raise NotImplementedError
@@ -96,6 +104,7 @@ class SimCard(Enum):
     NEW = "new"  # issued, waiting for its hand-over at the office
     FORGED = "forged"  # the holder's card with its data edited after signing
     CLONE = "clone"  # the holder's files copied onto another chip
+    ISSUED = "issued"  # the card office mode had the simulated factory make
 
 
 class SimFinger(Enum):
@@ -103,11 +112,13 @@ class SimFinger(Enum):
     STRANGER = "stranger"  # someone else's finger
     POOR = "poor"  # a touch the module cannot image well
     LIFT = "lift"  # nothing on the glass
+    APPLICANT = "applicant"  # the applicant at the office: the finger the sensor asks for
 
 
 HOLDER_SEED = 1402
 NEW_SEED = 1403
 STRANGER_SEED = 777
+APPLICANT_SEED = 1405  # the persona who registers at the kiosk and enrols at the office
 SIM_PIN1, SIM_PUK = "246810", "13579024"  # the simulated cards' PIN letter (docs/kiosk.md)
 
 
@@ -136,9 +147,13 @@ class SimulatorRig(Backend):
         paths.run_dir().mkdir(parents=True, exist_ok=True)
         self.sensor = run_sensor(None, persona_provider=lambda seed, finger, impression: touch(
             seed, finger, impression))
+        from simulators.camera import SimulatedCamera
+
         super().__init__(self.reader.open, SensorFingers(self.sensor.port_path, timeout=15.0),
-                         [self.pki.csca], paths.ca_dir(), paths.run_dir() / "activations")
+                         [self.pki.csca], paths.ca_dir(), paths.run_dir() / "activations",
+                         SimulatedCamera(APPLICANT_SEED))
         self._listeners: list[CardListener] = []
+        self._issued: str | None = None  # the card image the simulated factory made last
         self._chips: dict[SimCard, object] = {}
         self._images: dict[int, str] = {}
         self._lock = threading.Lock()
@@ -181,6 +196,15 @@ class SimulatorRig(Backend):
         from simulators.card import CardStore, SimulatedChip
         from simulators.forgery import Forgery, forge
 
+        if card is SimCard.ISSUED:
+            if self._issued is None:
+                raise LookupError("no card was issued in office mode yet")
+            if card not in self._chips:
+                from simulators.card import CardStore, SimulatedChip
+                from simulators.card.image import CardImage
+
+                self._chips[card] = SimulatedChip(CardStore(CardImage.from_json(self._issued)))
+            return self._chips[card]
         if card not in self._chips:
             if card is SimCard.NEW:
                 image = self._image(NEW_SEED)
@@ -209,6 +233,16 @@ class SimulatorRig(Backend):
         self.inserted = None
         self._notify(False)
 
+    def receive_card(self, card: ProducedCard) -> None:
+        """SIMULATOR: the factory's card image, ready for the developer panel to insert
+        (its PIN letter is not kept: the holder chooses PIN1 at the hand-over)."""
+        self._issued = card.card.decode("utf-8")
+        self._chips.pop(SimCard.ISSUED, None)
+
+    @property
+    def has_issued(self) -> bool:
+        return self._issued is not None
+
     def reset_card(self, card: SimCard) -> None:
         """Forget a kind's chip: the next insert is a card as issued."""
         self._chips.pop(card, None)
@@ -224,14 +258,18 @@ class SimulatorRig(Backend):
             listener(present)
 
     # -- fingers --------------------------------------------------------------------
-    def place(self, finger: SimFinger) -> None:
+    def place(self, finger: SimFinger, position: int = 2) -> None:
+        """Put a finger on the glass; ``position`` is the applicant's finger asked for."""
         from simulators.enrolment import touch
         from simulators.sensor import ProvidedImage
 
         self._touches += 1
         if finger is SimFinger.HOLDER:  # the holder of the card in the reader
-            seed = NEW_SEED if self.inserted is SimCard.NEW else HOLDER_SEED
+            seed = {SimCard.NEW: NEW_SEED, SimCard.ISSUED: APPLICANT_SEED}.get(
+                self.inserted, HOLDER_SEED) if self.inserted else HOLDER_SEED
             self.sensor.place(ProvidedImage(touch, seed, 2, self._touches))
+        elif finger is SimFinger.APPLICANT:
+            self.sensor.place(ProvidedImage(touch, APPLICANT_SEED, position, self._touches))
         elif finger is SimFinger.STRANGER:
             self.sensor.place(ProvidedImage(touch, STRANGER_SEED, 2, self._touches))
         elif finger is SimFinger.POOR:

@@ -36,6 +36,12 @@ class ShapedCoreLabel(CoreLabel):  # type: ignore[misc, valid-type]
         kwargs["font_script_name"] = "Arab"
         kwargs["font_direction"] = "ltr"  # lines arrive already in visual order
         super().__init__(*args, **kwargs)
+        # Kivy's constructor stores the first text as it is, past the ``text`` property:
+        # a label made with its text (``Txt(text=...)``) must be shaped here, or HarfBuzz
+        # joins the bare letters itself and runs words together across a non-joiner.
+        first = getattr(self, "_text", None)
+        if isinstance(first, str):
+            self._text = shape(first)
 
     def get_extents(self, text: str) -> tuple[int, int]:
         font_id = self._get_font_id()

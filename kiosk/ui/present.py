@@ -88,7 +88,9 @@ def status_line(w: UiWords, situation: CardSituation) -> list[str]:
             value = w.say("status.blocked")
         else:
             value = tries(w, status.tries_left)
-        items.append(w.say("status.pin", pin=pin_name(w, ref), tries=value))
+        short = f"status.short.{ref.name}"     # the band has a quarter of the width
+        name = w.say(short) if w.has(short) else pin_name(w, ref)
+        items.append(w.say("status.pin", pin=name, tries=value))
     finger = situation.finger()
     if situation.fingers:
         value = tries(w, finger.tries_left) if finger else w.say("status.blocked")

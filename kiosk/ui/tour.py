@@ -3,7 +3,9 @@
 What ``make run`` does where there is no display, and what ``docs/screens`` is made
 from. It drives the real app on the simulators exactly as a person would (taps on the
 app's own buttons and keys, cards and fingers through the developer panel's rig) and
-saves each screen once it has been drawn (on ``Window.on_flip``).
+saves each screen once it has been drawn (on ``Window.on_flip``): the card services,
+then the registration services and office mode (``kiosk.ui.tour_registry``) on a
+registry of the tour's own (SQLite, migrated, in a temporary directory).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class _TourState:
     pending: str | None = None  # a screenshot to take at the next frames
     settle: int = 0  # frames to let pass before it
     elapsed: float = 0.0
+    waited: float = 0.0  # on the current step
 
 
 def _press_button(widget: Any) -> None:
@@ -48,7 +51,8 @@ def type_pin(app: Any, screen: str, digits: str) -> None:
     app.screen(screen).submit()
 
 
-def build_steps(app: Any, rig: Any, lang_tour: bool = True) -> list[Step]:
+def build_steps(app: Any, rig: Any, lang_tour: bool = True,
+                registry: bool = True) -> list[Step]:
     from kiosk.flows.situation import Service
     from kiosk.ui.backend import SIM_PIN1, SimCard, SimFinger
 
@@ -130,8 +134,12 @@ def build_steps(app: Any, rig: Any, lang_tour: bool = True) -> list[Step]:
         Step(matched_or_retry(on_pin("new")), None, enter(NEW_PIN1)),
         Step(on_pin("new", again=True), None, enter(NEW_PIN1)),
         Step(on("outcome"), "delivered", rig.remove),
-        Step(on("outcome"), "card-removed", lambda: app.session.go_home()),
+        Step(on("attract"), None),          # the card taken back: the session is over
     ]
+    if registry:
+        from kiosk.ui.tour_registry import registration_steps
+
+        steps += registration_steps(app, rig, Step, on)
     if lang_tour:
         steps += [
             Step(on("attract"), None, app.toggle_language),
@@ -140,13 +148,35 @@ def build_steps(app: Any, rig: Any, lang_tour: bool = True) -> list[Step]:
             Step(on("menu"), "en-menu", tile(Service.CHANGE_PIN1)),
             Step(on_pin("secret"), "en-pin", rig.remove),
             Step(on("outcome"), "en-card-removed", lambda: app.session.go_home()),
-            Step(on("attract"), None, app.toggle_language),
         ]
+        if registry:
+            from kiosk.ui.tour_registry import english_steps
+
+            steps += english_steps(app, Step, on)
+        steps.append(Step(on("attract"), None, app.toggle_language))
     return steps
 
 
-def run_tour(directory: Path, *, timeout: float = 240.0) -> list[Path]:
-    """Run the tour offscreen (call ``kiosk.ui.main.prepare_kivy(offscreen=True)`` first)."""
+def tour_registry(rig: Any) -> Any:
+    """The tour's own registry: a fresh SQLite file, so every tour starts from nothing;
+    or the registry service when ``$NIDKIOSK_REGISTRY_URL`` names one."""
+    import tempfile
+
+    from kiosk.ui.registry_access import RegistryAccess
+    from registry.connect import is_remote
+    from registry.storage import migrate
+
+    if is_remote():
+        return RegistryAccess(None, "tour", simulator=rig)
+    folder = Path(tempfile.mkdtemp(prefix="nidkiosk-tour-registry-"))
+    url = f"sqlite:///{folder / 'registry.sqlite3'}"
+    migrate.upgrade(url)
+    return RegistryAccess(url, "tour", simulator=rig)
+
+
+def run_tour(directory: Path, *, lang: str = "fa", timeout: float = 600.0) -> list[Path]:
+    """Run the tour offscreen (call ``kiosk.ui.main.prepare_kivy(offscreen=True)`` first):
+    in Persian with a few screens in English at the end, or all of it in English."""
     from kivy.clock import Clock
     from kivy.core.window import Window
 
@@ -159,7 +189,8 @@ def run_tour(directory: Path, *, timeout: float = 240.0) -> list[Path]:
     rig = SimulatorRig()
     rig.prepare()
     app = KioskApp(backend=rig, settings=Settings(idle_seconds=600), audit_path=audit_path(),
-                   transitions=False, dev_panel=False)
+                   transitions=False, dev_panel=False, registry=tour_registry(rig),
+                   lang=lang)
     steps: list[Step] = []
     saved: list[Path] = []
     state = _TourState()
@@ -195,7 +226,13 @@ def run_tour(directory: Path, *, timeout: float = 240.0) -> list[Path]:
             return
         step = steps[state.index]
         if not step.until():
+            state.waited += dt
+            if state.waited > 30 and state.waited - dt <= 30 and app.session is not None:
+                view = app.session.view
+                logger.warning("tour: step %d still waiting on %s (%r)", state.index,
+                               view.kind, view.title)
             return
+        state.waited = 0.0
         if step.shot is not None:
             state.pending = step.shot
             state.settle = 3
@@ -205,7 +242,7 @@ def run_tour(directory: Path, *, timeout: float = 240.0) -> list[Path]:
             step.then()
 
     def started(*_args: Any) -> None:
-        steps.extend(build_steps(app, rig))
+        steps.extend(build_steps(app, rig, lang_tour=lang == "fa"))
         Window.bind(on_flip=flipped)
         Clock.schedule_interval(tick, 0.05)
 

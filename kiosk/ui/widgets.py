@@ -32,6 +32,7 @@ class KButton(ButtonBehavior, KioskLabel):  # type: ignore[misc]
 
     role = StringProperty("primary")  # primary, secondary, danger, key, tile, dev
     radius = NumericProperty(14)
+    min_height = NumericProperty(76)  # dp; the developer panel's buttons are smaller
 
 
 class Panel(BoxLayout):

@@ -15,6 +15,8 @@ from typing import Any
 from kiosk.cli.words import CATALOG as CLI_CATALOG
 from kiosk.text import Lang, digits
 from kiosk.ui.words_outcomes import OUTCOMES
+from kiosk.ui.words_registry import REGISTRY_UI
+from kiosk.ui.words_trouble import TROUBLE_UI
 
 UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "app.title": ("کارت ملی هوشمند", "National Smart ID Card"),
@@ -75,6 +77,7 @@ UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "status.pin": ("{pin}: {tries}", "{pin}: {tries}"),
     "status.blocked": ("مسدود", "blocked"),
     "status.not_set": ("تعیین نشده", "not set"),
+    "status.short.PIN2": ("رمز دوم", "PIN2"),
     "status.finger": ("اثر انگشت: {tries}", "Fingerprint: {tries}"),
     "Service.CHANGE_PIN1": ("تغییر رمز اول", "Change PIN1"),
     "Service.CHANGE_PIN2": ("تغییر رمز امضا (رمز دوم)", "Change the signature PIN (PIN2)"),
@@ -167,6 +170,8 @@ UI: dict[str, tuple[str, str]] = {  # key: (Persian, English)
     "gender.FEMALE": ("زن", "Female"),
 }
 UI.update(OUTCOMES)
+UI.update(REGISTRY_UI)
+UI.update(TROUBLE_UI)
 
 
 class UiWords:

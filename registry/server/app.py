@@ -161,6 +161,8 @@ class Handler:
         if op.office_scoped:
             access.require_own_office(self.database, device, op, args)
         caller = access.caller(device, person)
+        if self.parts.simulator_control:
+            caller = simulator.developer_caller(device, caller, headers)
         if not op.write:
             return Answer(200, self._call(op, args, caller, None, headers))
         key = headers.get(api.IDEMPOTENCY_HEADER.lower(), "")

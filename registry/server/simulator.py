@@ -3,7 +3,8 @@
 Started with ``--simulator-control``, the service lets a request carry the client's
 clock (``X-Simulator-Now``: the registry decides as of that instant) and what the
 simulated bank does with its new payment (``X-Simulator-Bank: behaviour;seconds``), and
-accepts developer devices (every operation, no operator, no office scope). So a test
+accepts developer devices (every operation, no operator, no office scope;
+``X-Simulator-Actor`` names who calls, for the audit and the four-eyes rule). So a test
 that drives an in-process registry with a ``SettableClock`` and a scripted
 ``SimulatedBank`` drives the service the same way, through ``registry.connect``,
 unchanged. A service without the flag ignores the headers and refuses developer
@@ -15,11 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from registry import api
 from registry.clock import SettableClock
+from registry.contract import Caller
 from registry.payments import Behaviour
 from registry.refusals import InvalidRequest
+from registry.server.access import DeviceIdentity
 from registry.service import LocalRegistry
 from registry.simbank import REQUEST_BEHAVIOUR, REQUEST_CLOCK
 
@@ -40,6 +44,19 @@ def _behaviour(text: str) -> tuple[Behaviour, dt.timedelta]:
         return Behaviour(name), dt.timedelta(seconds=float(seconds or 0))
     except ValueError as exc:
         raise InvalidRequest(api.SIMULATOR_BANK_HEADER, "behaviour;seconds") from exc
+
+
+def developer_caller(device: DeviceIdentity, caller: Caller,
+                     headers: dict[str, str]) -> Caller:
+    """A developer device calls as the actor it names (``X-Simulator-Actor``): a test's
+    clerk and manager are two people to the four-eyes rule, as on the in-process
+    registry. Any other device's caller stays what its certificate and session make it."""
+    actor = headers.get(api.SIMULATOR_ACTOR_HEADER.lower())
+    if device.role is not api.Role.DEVELOPER or not actor:
+        return caller
+    if len(actor) > 64 or not actor.isprintable():
+        raise InvalidRequest(api.SIMULATOR_ACTOR_HEADER, "at most 64 printable characters")
+    return replace(caller, actor=actor)
 
 
 @contextmanager

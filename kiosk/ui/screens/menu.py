@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.metrics import dp
 from kivy.properties import ObjectProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 
@@ -30,8 +31,16 @@ class MenuScreen(KioskScreen):
         status = self.ids.status
         status.clear_widgets()
         for item in view.data.get("status", []):
-            status.add_widget(Txt(text=item, align="center", font_size=18 * self.app.font_scale,
-                                  color=(0.03, 0.23, 0.27, 1)))
+            chip = Txt(text=item, align="center", font_size=18 * self.app.font_scale,
+                       color=(0.03, 0.23, 0.27, 1))
+            chip.bind(texture_size=self._fit_status)
+            status.add_widget(chip)
+
+    def _fit_status(self, *_args: Any) -> None:
+        """The band of tries left as tall as its tallest entry (one wrapped on two lines)."""
+        status = self.ids.status
+        tallest = max((c.texture_size[1] for c in status.children), default=0)
+        status.parent.height = max(dp(56) * self.app.font_scale, tallest + dp(16))
 
     def _chosen(self, tile: Any) -> None:
         self.session.choose(tile.service)

@@ -8,6 +8,7 @@ from kiosk.text import (
     LRI,
     PDI,
     amount,
+    certificate_serial,
     digits,
     jalali_date,
     mobile,
@@ -15,6 +16,7 @@ from kiosk.text import (
     number,
     plain_code,
     tries_left,
+    visual_line,
 )
 
 
@@ -30,6 +32,21 @@ def test_codes_are_isolated_left_to_right():
     assert national_code("0053901207", "en") == f"{LRI}005-390120-7{PDI}"
     assert plain_code("1234567890", "fa") == f"{LRI}۱۲۳۴۵۶۷۸۹۰{PDI}"
     assert mobile("09123456789", "fa") == f"{LRI}۰۹۱۲\u00a0۳۴۵\u00a0۶۷۸۹{PDI}"
+
+
+def test_a_birth_certificate_serial_in_each_language():
+    # Persian: read from the right as the certificate prints it: series, letter, serial
+    assert certificate_serial("93-د-619869", "fa") == "۹۳-د-۶۱۹۸۶۹"
+    assert visual_line("سریال " + certificate_serial("93-د-619869", "fa"), "rtl") \
+        == "۶۱۹۸۶۹-د-۹۳ " + visual_line("سریال", "rtl")
+    # English: left to right in the stored order; plain bidi would pull the serial's
+    # digits into the letter's right-to-left run (93-619869-د)
+    assert visual_line("93-د-619869", "ltr") == "93-619869-د"
+    assert visual_line("Serial " + certificate_serial("93-د-619869", "en") + " kept",
+                       "ltr") == "Serial 93-د-619869 kept"
+    assert visual_line(certificate_serial("5-الف-123456", "en"), "ltr") == "5-الف-123456" \
+        .replace("الف", visual_line("الف", "rtl"))
+    assert visual_line(certificate_serial("619869/93د", "en"), "ltr") == "619869/93د"
 
 
 def test_jalali_dates_with_month_names():

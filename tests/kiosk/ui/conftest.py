@@ -8,6 +8,7 @@ A test that cannot open a window fails: nothing here skips.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -49,3 +50,16 @@ def nursery():  # noqa: ANN201 - Kivy's fixture asks for it; only trio uses it
 def screens_dir() -> Path:
     SCREENS.mkdir(parents=True, exist_ok=True)
     return SCREENS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fleet_issuer() -> None:
+    """Under ``tools/registry_fleet.py`` the cards office mode issues come from the
+    service's simulated factory: the kiosk trusts that issuer (the developer panel's
+    cards are personalized by it too), as a kiosk of that fleet would."""
+    source = os.environ.get("NIDKIOSK_FLEET_ISSUER")
+    if source:
+        from kiosk import paths
+
+        if not paths.issuer_dir().exists():
+            shutil.copytree(source, paths.issuer_dir())

@@ -122,6 +122,8 @@ async def test_read_change_forgot_activate_and_a_pulled_card(kivy_app, screens_d
         assert app.session.flow is None and app.session.reading is None
         assert pin.ids.pad.count == 0 and pin.dots == ""
         assert app.session.view.data.get("final")
+        more = app.screen("outcome").ids.more          # no "other services" without a card
+        assert more.disabled and more.opacity == 0
         entries = app.audit.entries()
         assert {"change-pin1", "reset-pin1-by-finger", "activate-signature"} <= {
             e["service"] for e in entries}
@@ -171,11 +173,16 @@ async def test_forged_card_and_office_delivery(kivy_app, screens_dir):
         assert app.session.view.tone == "ok", app.session.view.title
         events = [e["event"] for e in app.audit.entries()]
         assert "operator-code-refused" in events and "operator-code-accepted" in events
+        # the holder takes the card once it is done: the session is over, nothing was
+        # left unfinished (no "card removed" warning), back to the start
+        rig.remove()
+        await until(app, on(app, "attract"), what="attract after the card is taken")
+        assert app.session.flow is None and app.session.reading is None
     finally:
         shots.close()
 
 
-@pytest.mark.parametrize("kivy_app", [[make_app(Settings(idle_seconds=4.0,
+@pytest.mark.parametrize("kivy_app", [[make_app(Settings(idle_seconds=8.0,
                                                          message_seconds=1.0))]],
                          indirect=True)
 async def test_idle_session_is_wiped_and_english_is_one_tap_away(kivy_app, screens_dir):
@@ -194,7 +201,7 @@ async def test_idle_session_is_wiped_and_english_is_one_tap_away(kivy_app, scree
         await type_digits(app, "pin", "24")
         # nobody touches anything: the flow gets Timeout, the session is wiped
         await until(app, lambda: app.session.view.title == app.words.say("timeout.title"),
-                    timeout=15, what="timeout")
+                    timeout=25, what="timeout")
         assert app.session.flow is None and app.session.reading is None
         assert app.screen("pin").ids.pad.count == 0
         assert any(e.get("ending") == "timed-out" for e in app.audit.entries())
