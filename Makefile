@@ -95,8 +95,10 @@ bench: setup nbis
 	$(PY) -m bench.registry_service
 	$(PY) -m bench.kiosk_ui
 	$(PY) -m bench.office_delivery
+	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_extraction
 	NIDKIOSK_NBIS_LIB=$(NBIS_LIB) $(PY) -m bench.fingerprint_accuracy --fingers 250 \
-	    --impressions 4 --difficulty standard --seed-range report
+	    --family gabor,phase --difficulty standard,hard,easy --seed-range report \
+	    --nbis-impostor-stride 5
 
 clean:
 	rm -rf var build *.egg-info .pytest_cache

@@ -85,15 +85,33 @@ FORMAT_OWNER_SC37 = bytes.fromhex("0101")
 FORMAT_TYPE_COMPACT_CARD = bytes.fromhex("0003")
 
 
+# The BIT's count limits (B1 { 81 min max }) are one byte each, min <= max. A compact card
+# template's coordinates are bytes of 0.1 mm, so minutiae beyond 25.5 mm cannot be sent.
+COUNT_BYTE_MAX = 255
+# The card's own limits: below CARD_MIN_MINUTIAE its matcher cannot align two templates at
+# all (it needs pairs of pairs); above CARD_MAX_MINUTIAE its memory and time budget end.
+CARD_MIN_MINUTIAE = 6
+CARD_MAX_MINUTIAE = 60
+
+
 @dataclass(frozen=True)
 class BiometricInfo:
-    """One enrolled finger as the BIT describes it."""
+    """One enrolled finger as the BIT describes it; limits outside the byte ranges or
+    in the wrong order raise :class:`ProfileError`."""
 
     reference: int
     finger_position: FingerPosition
     min_minutiae: int
     max_minutiae: int
     minutiae_order: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_minutiae <= self.max_minutiae <= COUNT_BYTE_MAX:
+            raise ProfileError(
+                f"minutiae limits {self.min_minutiae}..{self.max_minutiae} are not "
+                f"0 <= min <= max <= {COUNT_BYTE_MAX}")
+        if not 0 <= self.minutiae_order <= 0xFF:
+            raise ProfileError(f"minutiae order 0x{self.minutiae_order:X} is not a byte")
 
     @property
     def finger_name(self) -> str:

@@ -4,7 +4,9 @@ Byte 1: x, byte 2: y, in units of 0.1 mm from the top-left corner (y down). Byte
 in the top two bits (01 ridge ending, 10 bifurcation, 00 other; 11 is reserved) and the
 angle in the low six bits, in steps of 360/64 = 5.625 degrees, counter-clockwise.
 
-Before encoding, a set larger than the card accepts is pruned (19794-2 9.3.2: lowest
+Minutiae beyond 25.5 mm from the origin (x or y above 255 units) cannot be written and
+are dropped before anything else, as NIST's template converters do. Then a set larger
+than the card accepts is pruned (19794-2 9.3.2: lowest
 quality first, then farthest from the centre of mass, then endings first, then largest
 angle first) and then sorted as the card's biometric algorithm parameters ask
 (7816-11 / 19794-2 minutiae order, tag 82).
@@ -85,6 +87,12 @@ class CompactMinutia:
         return cls(x, y, MinutiaType(m.type), angle)
 
 
+def encodable(m: Minutia, mm_per_pixel: float = MM_PER_PIXEL_500DPI) -> bool:
+    """True when the minutia's position fits the format's bytes (0..25.5 mm)."""
+    scale = mm_per_pixel * UNITS_PER_MM
+    return 0 <= round(m.x * scale) <= 255 and 0 <= round(m.y * scale) <= 255
+
+
 def prune(minutiae: Sequence[Minutia], max_count: int) -> list[Minutia]:
     """Keep the best ``max_count`` (19794-2 9.3.2, the option with quality)."""
     if max_count < 0:
@@ -144,8 +152,9 @@ def encode_compact(
     order: MinutiaeOrder = MinutiaeOrder.NONE,
     mm_per_pixel: float = MM_PER_PIXEL_500DPI,
 ) -> bytes:
-    """Compact card template: prune to ``max_count``, convert units, sort, pack."""
-    kept = prune(minutiae, max_count)
+    """Compact card template: drop what lies beyond 25.5 mm, prune to ``max_count``,
+    convert units, sort, pack."""
+    kept = prune([m for m in minutiae if encodable(m, mm_per_pixel)], max_count)
     card = sort_minutiae((CompactMinutia.from_minutia(m, mm_per_pixel) for m in kept), order)
     return pack(card)
 

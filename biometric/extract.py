@@ -12,12 +12,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import ndimage
 
 from biometric.enhance import Enhanced, enhance
 from biometric.errors import ImageFormatError
 from biometric.minutia import Minutia, MinutiaType
-from biometric.skeleton import branch_starts, crossing_numbers, neighbours, thin
+from biometric.skeleton import (
+    NEIGHBOUR_OFFSETS,
+    branch_starts,
+    crossing_numbers,
+    neighbour_codes,
+    thin,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,17 +56,17 @@ def extract(image: np.ndarray) -> Extraction:
     """Minutiae of a sensor image (dark ridges on a light platen, about 500 dpi)."""
     maps = enhance(check_image(image))
     skeleton = thin(maps.ridges)
-    cands = _find_candidates(skeleton, maps.mask)
+    inner = maps.depth
+    cands = _find_candidates(skeleton, inner)
     _trace_and_filter(cands, skeleton, maps.period)
     _remove_breaks_and_clusters(cands, maps)
-    minutiae = _finish(cands, maps)
+    minutiae = _finish(cands, maps, inner)
     return Extraction(tuple(minutiae), maps, skeleton)
 
 
-def _find_candidates(skeleton: np.ndarray, mask: np.ndarray) -> list[_Candidate]:
+def _find_candidates(skeleton: np.ndarray, inner: np.ndarray) -> list[_Candidate]:
     cn = crossing_numbers(skeleton)
     # Only well inside the foreground: the rim and the window edge make fake endings.
-    inner = ndimage.distance_transform_edt(np.pad(mask, 1))[1:-1, 1:-1]
     ok = inner > 8
     cands = [
         _Candidate(int(y), int(x), MinutiaType.ENDING) for y, x in zip(*np.nonzero((cn == 1) & ok))
@@ -74,21 +79,26 @@ def _find_candidates(skeleton: np.ndarray, mask: np.ndarray) -> list[_Candidate]
 
 
 def _trace(
-    skeleton: np.ndarray,
+    codes: np.ndarray,
     start: tuple[int, int],
     first: tuple[int, int],
     max_len: int,
     stops: dict[tuple[int, int], int],
 ) -> tuple[list[tuple[int, int]], int | None]:
-    """Follow a branch from ``start`` via ``first``; stop at a minutia (index) or a dead end."""
+    """Follow a branch from ``start`` via ``first``; stop at a minutia (index) or a dead end.
+
+    ``codes`` is the skeleton's neighbour byte per pixel (zero outside the image, so the
+    offsets it names are always inside).
+    """
     path = [start, first]
     if first in stops:
         return path, stops[first]
     prev, cur = start, first
     for _ in range(max_len):
+        cy, cx = cur
         nxt = [
             p
-            for p in neighbours(skeleton, *cur)
+            for p in [(cy + dy, cx + dx) for dy, dx in NEIGHBOUR_OFFSETS[codes[cy, cx]]]
             if p != prev
             and p not in path[-3:]
             and max(abs(p[0] - start[0]), abs(p[1] - start[1])) > 1
@@ -118,11 +128,12 @@ def _angle_gap(a: float, b: float) -> float:
 def _trace_and_filter(cands: list[_Candidate], skeleton: np.ndarray, period: float) -> None:
     stops = {(c.y, c.x): i for i, c in enumerate(cands)}
     reach = int(round(1.6 * period))
+    codes = np.where(skeleton, neighbour_codes(skeleton), 0)
     for i, c in enumerate(cands):
         if not c.alive:
             continue
         branches = [
-            _trace(skeleton, (c.y, c.x), n, reach, stops) for n in branch_starts(skeleton, c.y, c.x)
+            _trace(codes, (c.y, c.x), n, reach, stops) for n in branch_starts(skeleton, c.y, c.x)
         ]
         short = [(p, j) for p, j in branches if j is not None and j != i]
         if c.kind is MinutiaType.ENDING:
@@ -189,8 +200,7 @@ def _remove_breaks_and_clusters(cands: list[_Candidate], maps: Enhanced) -> None
             c.alive = False
 
 
-def _finish(cands: list[_Candidate], maps: Enhanced) -> list[Minutia]:
-    inner = ndimage.distance_transform_edt(np.pad(maps.mask, 1))[1:-1, 1:-1]
+def _finish(cands: list[_Candidate], maps: Enhanced, inner: np.ndarray) -> list[Minutia]:
     out = []
     for c in cands:
         if not c.alive:

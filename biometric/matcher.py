@@ -10,14 +10,18 @@
    2-D Hough grid), give a few alignment candidates.
 3. Consensus: align the probe, pair minutiae one-to-one inside tolerance boxes that widen
    away from the alignment's support (skin stretches more there), refit, pair again.
-4. Score: matched^2 / (minutiae of each side inside the common area), so a small overlap
-   of a genuine touch still scores while a few chance pairings in a big area do not.
+4. Score: how unlikely the pairing is by chance (``biometric.significance``): the
+   binomial tail of m pairings among the probe's minutiae inside the common area, each
+   pairing by chance with a probability set by the reference's minutiae density there and
+   the tolerance box. A score is 20 times -log10 of that chance, so one threshold means
+   one false match rate whatever the overlap's size or the fingers' minutiae density
+   (the old m^2 / (n_p n_r) with a floor of 12 favoured small, sparse overlaps).
 
-Pure numpy: about 3 ms for templates of 30-40 minutiae, under 15 ms at the 60-minutia
-maximum (2-core kiosk-class machine). ``MATCH_THRESHOLD`` is the smallest score with a
-false match rate <= 1e-4 on the benchmark's tuning seed range (250 fingers, STANDARD,
-31,125 impostor comparisons; bench/fingerprint_accuracy.py). Change the matcher or the
-generator and it must be re-derived there, never on the report range.
+Pure numpy: a few ms for templates of 30-40 minutiae, under 15 ms at the 60-minutia
+maximum (2-core kiosk-class machine). ``MATCH_THRESHOLD`` is chosen on the benchmark's
+tuning seed ranges of every finger family and difficulty (bench/fingerprint_accuracy.py)
+and only read on the report ranges. Change the matcher or a generator and it must be
+re-derived there.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ import numpy as np
 
 from biometric.compact import ANGLE_STEPS, CompactMinutia, decode_compact
 from biometric.errors import MatchError
+from biometric.significance import Overlap, chance_score, halfplanes, moved, overlap
 
-MATCH_THRESHOLD = 264
-MIN_MINUTIAE = 6  # below this a template cannot be compared at all
+MATCH_THRESHOLD = 32
+MIN_MINUTIAE = 6  # below this a template cannot be compared at all (the BIT's card minimum)
 SCORE_SCALE = 1000
 
 _PAIR_MIN, _PAIR_MAX = 4.0, 90.0  # pair length range, 0.1 mm
@@ -42,8 +47,6 @@ _SHIFT_BIN = 5.0  # translation Hough bin, 0.1 mm
 _CANDIDATES = 3
 _TOL_R0, _TOL_R_SLOPE = 3.5, 0.02  # pairing radius: base + per unit distance from support
 _TOL_THETA = math.radians(17)
-_OVERLAP_MARGIN = 6.0
-_MIN_OVERLAP = 12
 
 
 _TURN = 256  # pair angles are integers in 1/256 turns: wrap-around is a bit mask
@@ -68,6 +71,7 @@ class _Prepared:
     aj: np.ndarray
     mid: np.ndarray  # (pairs, 2) pair midpoints
     key: np.ndarray  # join key: direction bins of ai and aj, then length
+    hull: np.ndarray | None  # half-planes of the minutiae's convex hull (None: degenerate)
 
 
 def _wrap(a: np.ndarray) -> np.ndarray:
@@ -96,7 +100,8 @@ def _prepare(minutiae: tuple[CompactMinutia, ...], both_orders: bool) -> _Prepar
     order = np.argsort(key, kind="stable")
     mid = 0.5 * (xy[ii[order]] + xy[jj[order]])
     return _Prepared(
-        xy, ang, ii[order], jj[order], d[order], phi[order], ai[order], aj[order], mid, key[order]
+        xy, ang, ii[order], jj[order], d[order], phi[order], ai[order], aj[order], mid, key[order],
+        halfplanes(xy),
     )
 
 
@@ -213,37 +218,43 @@ def _refit(pxy: np.ndarray, rxy: np.ndarray) -> tuple[float, np.ndarray]:
     return theta, rc - _rotate(pc[None, :], theta)[0]
 
 
-def _inside(xy: np.ndarray, other: np.ndarray) -> int:
-    """How many points of ``xy`` lie within the other set's bounding box (plus margin)."""
-    lo = other.min(axis=0) - _OVERLAP_MARGIN
-    hi = other.max(axis=0) + _OVERLAP_MARGIN
-    return int(np.all((xy >= lo) & (xy <= hi), axis=1).sum())
+@dataclass(frozen=True)
+class Alignment:
+    """The best way found to lay the probe on the reference (matcher frame: 0.1 mm,
+    y up) and what it paired: (probe index, reference index)."""
+
+    score: int
+    theta: float
+    shift: tuple[float, float]
+    pairs: tuple[tuple[int, int], ...]
+    common: Overlap
 
 
 def _consensus(
     p: _Prepared, r: _Prepared, theta: float, shift: np.ndarray, support: np.ndarray
-) -> float:
+) -> Alignment | None:
     pairs: list[tuple[int, int]] = []
     for _ in range(2):
         pxy = _rotate(p.xy, theta) + shift
         pang = p.ang + theta
         pairs = _pair_up(pxy, pang, r, support)
         if len(pairs) < 3:
-            return 0.0
+            return None
         a = np.array([i for i, _ in pairs])
         b = np.array([j for _, j in pairs])
         theta, shift = _refit(p.xy[a], r.xy[b])
         support = r.xy[b].mean(axis=0)
     pxy = _rotate(p.xy, theta) + shift
     pairs = _pair_up(pxy, p.ang + theta, r, support)
-    m = len(pairs)
-    n_p = max(_inside(pxy, r.xy), _MIN_OVERLAP)
-    n_r = max(_inside(r.xy, pxy), _MIN_OVERLAP)
-    return m * m / (n_p * n_r)
+    common = overlap(pxy, r.xy, moved(p.hull, theta, shift), r.hull)
+    score = chance_score(len(pairs), common, tries=float(len(p.xy) * len(r.xy)))
+    return Alignment(score, theta, (float(shift[0]), float(shift[1])), tuple(pairs), common)
 
 
-def match_minutiae(reference: tuple[CompactMinutia, ...], probe: tuple[CompactMinutia, ...]) -> int:
-    """Score two decoded templates (0 = nothing in common, SCORE_SCALE = identical)."""
+def best_alignment(
+    reference: tuple[CompactMinutia, ...], probe: tuple[CompactMinutia, ...]
+) -> Alignment | None:
+    """The highest-scoring alignment of two decoded templates, or None if none holds."""
     if len(reference) < MIN_MINUTIAE or len(probe) < MIN_MINUTIAE:
         raise MatchError(
             f"templates need at least {MIN_MINUTIAE} minutiae "
@@ -251,10 +262,18 @@ def match_minutiae(reference: tuple[CompactMinutia, ...], probe: tuple[CompactMi
         )
     r = _prepare(reference, both_orders=True)
     p = _prepare(probe, both_orders=False)
-    best = 0.0
+    best: Alignment | None = None
     for theta, shift, support in _alignments(p, r):
-        best = max(best, _consensus(p, r, theta, shift, support))
-    return int(round(SCORE_SCALE * min(best, 1.0)))
+        found = _consensus(p, r, theta, shift, support)
+        if found is not None and (best is None or found.score > best.score):
+            best = found
+    return best
+
+
+def match_minutiae(reference: tuple[CompactMinutia, ...], probe: tuple[CompactMinutia, ...]) -> int:
+    """Score two decoded templates (0 = nothing in common, up to SCORE_SCALE)."""
+    found = best_alignment(reference, probe)
+    return 0 if found is None else min(found.score, SCORE_SCALE)
 
 
 def match(reference: bytes, probe: bytes) -> int:

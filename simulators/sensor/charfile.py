@@ -37,6 +37,7 @@ from biometric.extract import extract
 from biometric.matcher import MATCH_THRESHOLD, MIN_MINUTIAE, match_minutiae
 from biometric.quality import assess
 from biometric.sensor.constants import CHAR_FILE_BYTES
+from biometric.significance import POINTS_PER_DECADE
 
 MAGIC = b"NK"
 VERSION = 1
@@ -47,7 +48,11 @@ _CRC = CHAR_FILE_BYTES - 2
 
 # Security level (SetSysPara register 5) to the score a match needs. Level 3, the
 # factory setting, is the project matcher's own threshold (false match rate <= 1e-4).
-THRESHOLDS = {1: 160, 2: 210, 3: MATCH_THRESHOLD, 4: 330, 5: 400}
+# Scores are chance scores (POINTS_PER_DECADE a decade of improbability); on the
+# benchmark's impostor tails the false match rate falls about a decade every half of
+# that, so the levels are half a decade of chance apart.
+LEVEL_STEP = POINTS_PER_DECADE // 2
+THRESHOLDS = {level: MATCH_THRESHOLD + (level - 3) * LEVEL_STEP for level in range(1, 6)}
 
 
 class FileKind(IntEnum):

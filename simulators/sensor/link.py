@@ -146,12 +146,14 @@ class PtyLink:
             self._write_frames(apply_fault(fault, frames))
 
     def _write_frames(self, frames: list[bytes]) -> None:
+        # Paced, a frame is written when its last byte would have crossed the line (8N1):
+        # a reader never holds a whole frame before the wire could have carried it.
         for frame in frames:
             if self._stop.is_set():
                 return
-            self._write_all(frame)
             if self.pacing and self._stop.wait(len(frame) * 10 / self.module.baud_rate):
                 return
+            self._write_all(frame)
 
     def _drip(self, data: bytes, fault: Fault) -> None:
         """``fault.length`` bytes every ``fault.interval`` s; the rest at once if cleared."""

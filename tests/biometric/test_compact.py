@@ -88,7 +88,16 @@ def test_out_of_range_values_are_refused() -> None:
     with pytest.raises(TemplateFormatError):
         CompactMinutia(0, 0, MinutiaType.ENDING, 64)
     with pytest.raises(TemplateFormatError, match="25.5 mm"):
-        encode_compact([_m(600, 10, 0)])  # 30.5 mm does not fit a byte of 0.1 mm
+        CompactMinutia.from_minutia(_m(600, 10, 0))  # 30.5 mm does not fit a byte of 0.1 mm
+
+
+def test_encoder_drops_minutiae_beyond_25_5_mm_as_nist_does() -> None:
+    near, far, negative = _m(100, 10, 0), _m(600, 10, 0), _m(-40, 10, 0)
+    data = encode_compact([far, near, negative])
+    assert decode_compact(data) == (CompactMinutia.from_minutia(near),)
+    assert encode_compact([far]) == b""
+    # Dropped before pruning: the encodable ones are kept up to the maximum.
+    assert len(decode_compact(encode_compact([far, near, _m(50, 50, 0)], max_count=2))) == 2
 
 
 def test_prune_drops_lowest_quality_then_farthest_from_centre() -> None:

@@ -59,10 +59,19 @@ def _template(rows: np.ndarray) -> bytes:
     return pack(ms)
 
 
-def test_identical_templates_score_at_the_top() -> None:
+def test_identical_templates_score_far_above_the_threshold() -> None:
     rng = np.random.default_rng(1)
     t = _template(_random_set(rng))
-    assert match(t, t) >= 0.9 * SCORE_SCALE
+    assert 5 * MATCH_THRESHOLD <= match(t, t) <= SCORE_SCALE
+
+
+def test_small_dense_chance_overlap_does_not_beat_a_real_sparse_match() -> None:
+    # The old score (m^2 / (n_p n_r), floored at 12) gave 12 pairings among 15 and 19
+    # minutiae in a small common area 505 points: more than a clean sparse genuine match.
+    rng = np.random.default_rng(7)
+    ref = _random_set(rng, 14)
+    sparse_probe = _transform(ref, rng, rot_deg=8, shift=(4, -3), jitter=0.8, drop=0.3, extra=2)
+    assert is_match(_template(ref), _template(sparse_probe))
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from biometric.matcher import MATCH_THRESHOLD
 from biometric.sensor.image import quantize
 from simulators.enrolment import touch
 from simulators.sensor import (
@@ -72,7 +73,7 @@ def test_pyfingerprint_examples_enrol_search_index_delete(sim: SensorHandle) -> 
 
     sim.place(finger(PERSON, 3))  # a later touch of the same finger
     position, score, digest = ex.pyfingerprint_search(f)
-    assert position == 0 and score >= 264 and digest is not None
+    assert position == 0 and score >= MATCH_THRESHOLD and digest is not None
     sim.place(finger(STRANGER, 1))
     assert ex.pyfingerprint_search(f) == (-1, -1, None)
 
@@ -168,7 +169,7 @@ def test_adafruit_simpletest_enrol_find_delete_reset(sim: SensorHandle) -> None:
 
     sim.place(finger(PERSON, 3))
     assert ex.adafruit_get_fingerprint(finger_)
-    assert finger_.finger_id == 5 and finger_.confidence >= 264
+    assert finger_.finger_id == 5 and finger_.confidence >= MATCH_THRESHOLD
     assert ex.adafruit_get_fingerprint_detail(finger_) == "Found fingerprint!"
     sim.place(finger(STRANGER, 1))
     assert not ex.adafruit_get_fingerprint(finger_)
