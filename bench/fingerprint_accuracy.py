@@ -184,7 +184,9 @@ def run(
         raise nbis.NbisUnavailable(
             f"NBIS library missing at {nbis.library_path()}: run `make nbis`"
         )
-    ctx = mp.get_context("fork")
+    # spawn, not fork: a forked child of a process with threads (a test runner, a GUI)
+    # can wait forever on a lock some thread held at the fork
+    ctx = mp.get_context("spawn")
     wall0 = time.perf_counter()
     jobs = [(family, base + f, level.value, enrol, probes, with_nbis, cache)
             for f in range(fingers)]
