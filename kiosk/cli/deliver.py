@@ -51,16 +51,29 @@ def cmd_deliver(args: argparse.Namespace) -> int:
             expected = Expected(national_code=validate_national_code(args.national_code))
         except CitizenDataError as exc:
             raise UsageError(f"--national-code: {exc}") from exc
-    secrets = SecretInput()
-    w = words()
     flow = DeliverCardFlow(InlineRunner(), card_opener(args), fingers_from(args), anchors,
                            expected=expected, finger=FINGERS[args.finger], wrong_attempts=1,
                            on_change=Guidance())
+    delivery = hand_over(flow)
+    if isinstance(delivery, int):
+        return delivery
+    assert delivery.reading.contents is not None  # a delivery is only of a genuine card
+    who = delivery.reading.contents.identity
+    print(words().say("deliver.done", name=f"{who.given_name} {who.surname}",
+                      code=grouped(who.national_code), serial=who.card_serial))
+    return EXIT_OK
+
+
+def hand_over(flow: DeliverCardFlow) -> Delivery | int:
+    """Drive a delivery flow at the terminal (the holder types the new PIN1): the
+    delivery, or the exit code of how it ended, its authenticity lines printed for a
+    card that did not read genuine."""
+    secrets = SecretInput()
 
     def answer(f: Flow) -> Event:
         assert isinstance(f, DeliverCardFlow) and f.new_pin is not None
         if f.new_pin.problem is None:
-            err(w.say("deliver.choose_pin1"))
+            err(words().say("deliver.choose_pin1"))
         return NewPinEntered(*ask_new_pin(secrets, f.new_pin))
 
     outcome = drive(flow, answer)
@@ -73,8 +86,4 @@ def cmd_deliver(args: argparse.Namespace) -> int:
         return exit_code(outcome)
     delivery = outcome.value
     assert isinstance(delivery, Delivery)
-    assert delivery.reading.contents is not None  # a delivery is only of a genuine card
-    who = delivery.reading.contents.identity
-    print(w.say("deliver.done", name=f"{who.given_name} {who.surname}",
-                code=grouped(who.national_code), serial=who.card_serial))
-    return EXIT_OK
+    return delivery

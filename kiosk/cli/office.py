@@ -18,22 +18,20 @@ from pathlib import Path
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from kiosk import paths
-from kiosk.cli.card import authenticity_lines, trust_anchors
+from kiosk.cli.card import trust_anchors
 from kiosk.cli.common import (
     EXIT_OK,
     Finished,
     SecretInput,
     UsageError,
     add_card_options,
-    ask_new_pin,
     card_opener,
-    drive,
     err,
-    exit_code,
     words,
 )
+from kiosk.cli.deliver import hand_over
 from kiosk.cli.files import write_private_file
-from kiosk.cli.finger import Guidance, say_finger_ending
+from kiosk.cli.finger import Guidance
 from kiosk.cli.office_enrol import FINGER_NAMES, cmd_complete
 from kiosk.cli.registry_common import (
     EXIT_REFUSED,
@@ -48,11 +46,8 @@ from kiosk.cli.registry_common import (
     registry_command,
     session_file,
 )
-from kiosk.flows.base import Flow
-from kiosk.flows.deliver import DeliverCardFlow, Delivery, Expected
-from kiosk.flows.events import Event, NewPinEntered
+from kiosk.flows.deliver import DeliverCardFlow, Expected
 from kiosk.flows.finger import SensorFingers
-from kiosk.flows.outcome import Ending
 from kiosk.flows.runner import InlineRunner
 from registry.contract import GeoPoint, NewOffice
 from registry.documents import PresentedCard
@@ -316,28 +311,13 @@ def cmd_deliver(args: argparse.Namespace) -> int:
             return EXIT_REFUSED
         err(w.say("office.ticket", serial=ticket.card_serial, code=ticket.national_code,
                   amount=due))
-        secrets = SecretInput()
         flow = DeliverCardFlow(InlineRunner(), card_opener(args),
                                SensorFingers(args.sensor, timeout=args.timeout), anchors,
                                expected=Expected(ticket.national_code, ticket.card_serial),
                                wrong_attempts=1, on_change=Guidance())
-
-        def answer(f: Flow) -> Event:
-            assert isinstance(f, DeliverCardFlow) and f.new_pin is not None
-            if f.new_pin.problem is None:
-                err(w.say("deliver.choose_pin1"))
-            return NewPinEntered(*ask_new_pin(secrets, f.new_pin))
-
-        outcome = drive(flow, answer)
-        if outcome.ending is Ending.NOT_GENUINE and flow.reading is not None:
-            for line in authenticity_lines(flow.reading):
-                print(line)
-            return exit_code(outcome)
-        if not outcome.ok:
-            say_finger_ending(outcome)
-            return exit_code(outcome)
-        delivery = outcome.value
-        assert isinstance(delivery, Delivery)
+        delivery = hand_over(flow)
+        if isinstance(delivery, int):
+            return delivery
         contents = delivery.reading.contents
         assert contents is not None     # a Delivery exists only for a genuine card
         evidence = CardEvidence(delivery.reading.authenticity.genuine,
